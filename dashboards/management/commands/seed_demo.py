@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from workos.tenancy import demo, services
+from workos.tenancy.models import Workspace
+
+
+class Command(BaseCommand):
+    help = "Create the demo workspace 'acme' (departments, people of every role, tokens)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when any workspace exists"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Workspace.objects.filter(slug="acme").exists() or (
+            options["if_empty"] and Workspace.objects.exists()
+        ):
+            self.stdout.write("Demo workspace already present: sign in as "
+                              f"olivia@example.com / {demo.DEMO_PASSWORD}")
+            return
+        with transaction.atomic():
+            seeded = demo.seed_people()
+            tokens = {
+                email: services.token_create(actor=membership, name="demo token")[1]
+                for email, membership in seeded.members.items()
+                if email in {"olivia@example.com", "maria@example.com", "gus@example.com"}
+            }
+        self.stdout.write(self.style.SUCCESS("Demo workspace 'acme' created."))
+        self.stdout.write(f"Sign in at /login/ as any of these, password '{demo.DEMO_PASSWORD}':")
+        for email, _, role, teams in demo.PEOPLE:
+            self.stdout.write(f"  {email:<24} {role:<7} {', '.join(teams)}")
+        self.stdout.write("API tokens (shown once):")
+        for email, secret in tokens.items():
+            self.stdout.write(f"  {email:<24} {secret}")

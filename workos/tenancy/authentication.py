@@ -1,0 +1,50 @@
+"""Bearer access-token authentication for the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from workos.tenancy.models import AccessToken
+from workos.tenancy.services import token_touch
+from workos.tenancy.tokens import token_digest
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, AccessToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Send 'Authorization: Bearer <token>'.")
+        try:
+            secret = header[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed("The token is not valid.") from exc
+        token = (
+            AccessToken.objects.select_related("user", "workspace")
+            .filter(digest=token_digest(secret))
+            .first()
+        )
+        now = timezone.now()
+        if token is None or not token.is_usable(now) or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("The token is unknown, revoked or expired.")
+        token_touch(token=token, now=now)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'{self.keyword} realm="api"'
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "workos.tenancy.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer"}

@@ -1,0 +1,36 @@
+"""Every app's routes meet here; the only module that imports all apps."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+
+from dashboards import urls as dashboard_urls
+from workos.tenancy import views as tenancy_views
+from workos.tenancy.api import urls as tenancy_api
+
+workspace_api = [
+    *tenancy_api.scoped,
+]
+
+api_v1 = [
+    *tenancy_api.unscoped,
+    path("workspaces/<slug:ws>/", include(workspace_api)),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("login/", tenancy_views.ThrottledLoginView.as_view(), name="login"),
+    path("logout/", tenancy_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("", include(dashboard_urls)),
+]
+
+handler404 = "workos.views.not_found"
+handler500 = "workos.views.server_error"
