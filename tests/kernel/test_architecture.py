@@ -39,7 +39,7 @@ def test_api_modules_never_query_models_directly():
 def test_a_viewset_cannot_replace_the_scoped_queryset():
     with pytest.raises(TypeError, match="scoped_queryset"):
 
-        class Leaky(WorkspaceViewSet):  # noqa: F841
+        class Leaky(WorkspaceViewSet):
             scoped_model = Team
 
             def get_queryset(self) -> QuerySet:

@@ -12,8 +12,8 @@ class ActivityAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("workspace",)
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False  # the audit log is append-only

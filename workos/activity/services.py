@@ -26,7 +26,9 @@ class Cause:
     actor_label: str
 
 
-_cause: contextvars.ContextVar[Cause | None] = contextvars.ContextVar("activity_cause", default=None)
+_cause: contextvars.ContextVar[Cause | None] = contextvars.ContextVar(
+    "activity_cause", default=None
+)
 
 
 @contextlib.contextmanager

@@ -24,33 +24,33 @@ def _enabled() -> bool:
 class AnonThrottle(throttling.AnonRateThrottle):
     scope = "anon"
 
-    def allow_request(self, request: "Request", view: Any) -> bool:
+    def allow_request(self, request: Request, view: Any) -> bool:
         return not _enabled() or super().allow_request(request, view)
 
 
 class TokenThrottle(throttling.SimpleRateThrottle):
     scope = "token"
 
-    def get_cache_key(self, request: "Request", view: Any) -> str | None:
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
         from workos.tenancy.models import AccessToken
 
         if isinstance(request.auth, AccessToken):
             return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
         return None
 
-    def allow_request(self, request: "Request", view: Any) -> bool:
+    def allow_request(self, request: Request, view: Any) -> bool:
         return not _enabled() or super().allow_request(request, view)
 
 
 class UserThrottle(throttling.UserRateThrottle):
     scope = "user"
 
-    def get_cache_key(self, request: "Request", view: Any) -> str | None:
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
         from workos.tenancy.models import AccessToken
 
         if isinstance(request.auth, AccessToken):
             return None  # counted per token instead
         return super().get_cache_key(request, view)
 
-    def allow_request(self, request: "Request", view: Any) -> bool:
+    def allow_request(self, request: Request, view: Any) -> bool:
         return not _enabled() or super().allow_request(request, view)

@@ -24,12 +24,25 @@ from workos.tenancy.models import AccessToken, Membership, Workspace
 IDEMPOTENCY_TTL = 24 * 3600
 
 
-class _Replay(Exception):  # noqa: N818 - control flow, not an error
+class _Replay(Exception):
     def __init__(self, response: Response) -> None:
         self.response = response
 
 
-class IdempotentPostMixin:
+class ThrottleFirstMixin:
+    """Throttle before permission checks, so anonymous callers are counted too."""
+
+    def check_permissions(self, request: Request) -> None:
+        self._throttles_checked = True
+        super().check_throttles(request)  # type: ignore[misc]
+        super().check_permissions(request)  # type: ignore[misc]
+
+    def check_throttles(self, request: Request) -> None:
+        if not getattr(self, "_throttles_checked", False):
+            super().check_throttles(request)  # type: ignore[misc]
+
+
+class IdempotentPostMixin(ThrottleFirstMixin):
     """POSTs with an `Idempotency-Key` header answer a retry with the first answer, unchanged."""
 
     def _idempotency_cache_key(self, request: Request) -> str | None:

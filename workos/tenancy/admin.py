@@ -46,5 +46,5 @@ class AccessTokenAdmin(admin.ModelAdmin):
     exclude = ("digest",)
     raw_id_fields = ("user",)
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False  # tokens are made through the API or `manage.py issue_token`

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -34,9 +36,23 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         )
         now = timezone.now()
         if token is None or not token.is_usable(now) or not token.user.is_active:
+            self._count_failure(request)
             raise exceptions.AuthenticationFailed("The token is unknown, revoked or expired.")
         token_touch(token=token, now=now)
         return token.user, token
+
+    def _count_failure(self, request: Request) -> None:
+        """Guessing tokens from one address is slowed down like any other abuse."""
+        if settings.THROTTLE in {"off", "0", "false", "no"}:
+            return
+        key = f"token-fail:{request.META.get('REMOTE_ADDR', '')}"
+        if not cache.add(key, 1, 60):
+            try:
+                failures = cache.incr(key)
+            except ValueError:
+                failures = 1
+            if failures > settings.TOKEN_FAILURES_PER_MINUTE:
+                raise exceptions.Throttled(wait=60)
 
     def authenticate_header(self, request: Request) -> str:
         return f'{self.keyword} realm="api"'

@@ -56,7 +56,8 @@ def seed_people() -> DemoWorkspace:
     members = {owner_email: owner_membership}
     for email, name, role, _ in PEOPLE[1:]:
         members[email] = services.member_add(
-            actor=owner_membership, email=email, role=role, name=name
+            actor=owner_membership, email=email, role=role, name=name,
+            send_invitation=False,
         )
         user = members[email].user
         user.set_password(DEMO_PASSWORD)

@@ -201,7 +201,12 @@ def _owner_count(workspace: Workspace) -> int:
 
 @transaction.atomic
 def member_add(
-    *, actor: Membership, email: str, role: str = Role.MEMBER, name: str = ""
+    *,
+    actor: Membership,
+    email: str,
+    role: str = Role.MEMBER,
+    name: str = "",
+    send_invitation: bool = True,
 ) -> Membership:
     """Add a person by e-mail. Someone without an account gets one with no usable password."""
     email = (email or "").strip().lower()
@@ -228,6 +233,10 @@ def member_add(
         workspace=workspace, actor=actor.user, verb="member.added", target=membership,
         changes={"role": [None, role]}, data={"email": email, "new_account": created_user},
     )
+    if created_user and send_invitation:
+        from workos.tenancy.tasks import send_invitation as invite
+
+        transaction.on_commit(lambda: invite.delay(membership.pk))
     return membership
 
 
@@ -237,7 +246,7 @@ def member_update(
     actor: Membership,
     membership: Membership,
     role: str | None = None,
-    manager: Membership | None | type[Ellipsis] = ...,
+    manager: Membership | type[Ellipsis] | None = ...,
 ) -> Membership:
     membership = Membership.objects.select_for_update().select_related("user").get(
         pk=membership.pk
@@ -418,7 +427,9 @@ def token_create(
     """Create a token for the acting member; returns the row and the secret (shown once)."""
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("Name the token after what will use it.", fields={"name": ["Required."]})
+        raise ValidationFailed(
+            "Name the token after what will use it.", fields={"name": ["Required."]}
+        )
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationFailed(
             "The expiry must be in the future.", fields={"expires_at": ["In the past."]}

@@ -10,7 +10,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workos.api.views import IdempotentPostMixin, WorkspaceAPIView, WorkspaceViewSet
+from workos.api.filters import StrictOrderingFilter
+from workos.api.views import (
+    IdempotentPostMixin,
+    ThrottleFirstMixin,
+    WorkspaceAPIView,
+    WorkspaceViewSet,
+)
 from workos.tenancy import selectors, services
 from workos.tenancy.api import serializers as s
 from workos.tenancy.models import AccessToken, Membership, Role, Team
@@ -20,7 +26,7 @@ def _token(request: Request) -> AccessToken | None:
     return request.auth if isinstance(request.auth, AccessToken) else None
 
 
-class MeView(APIView):
+class MeView(ThrottleFirstMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=s.MeSerializer)
@@ -112,6 +118,9 @@ class MemberViewSet(
 ):
     scoped_model = Membership
     serializer_class = s.MembershipSerializer
+    filter_backends = [StrictOrderingFilter]
+    ordering_fields = ["id", "joined_at", "role"]
+    ordering = ["id"]
     roles = {"POST": Role.ADMIN, "PATCH": Role.ADMIN, "PUT": Role.ADMIN, "DELETE": Role.GUEST}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -150,6 +159,9 @@ class MemberViewSet(
 class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceViewSet):
     scoped_model = Team
     serializer_class = s.TeamSerializer
+    filter_backends = [StrictOrderingFilter]
+    ordering_fields = ["id", "name", "created_at"]
+    ordering = ["name", "id"]
     roles = {"POST": Role.ADMIN, "PATCH": Role.ADMIN, "PUT": Role.ADMIN, "DELETE": Role.ADMIN}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -169,7 +181,8 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceVie
         body = s.TeamWriteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         team = services.team_update(actor=self.membership, team=team, **body.validated_data)
-        return Response(s.TeamSerializer(selectors.team_get(workspace=self.workspace, id=team.pk)).data)
+        fresh = selectors.team_get(workspace=self.workspace, id=team.pk)
+        return Response(s.TeamSerializer(fresh).data)
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, ws: str, id: str) -> Response:
@@ -186,7 +199,9 @@ class AccessTokenViewSet(mixins.ListModelMixin, WorkspaceViewSet):
     def scoped_queryset(self) -> QuerySet:
         return selectors.token_list(workspace=self.workspace, user=self.request.user)
 
-    @extend_schema(request=s.AccessTokenCreateSerializer, responses={201: s.AccessTokenCreatedSerializer})
+    @extend_schema(
+        request=s.AccessTokenCreateSerializer, responses={201: s.AccessTokenCreatedSerializer}
+    )
     def create(self, request: Request, ws: str) -> Response:
         body = s.AccessTokenCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
