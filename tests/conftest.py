@@ -2,15 +2,15 @@ import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass
 
-import pytest  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from rest_framework.test import APIClient  # noqa: E402
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
 
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, make_token  # noqa: E402
-from workos.celery import app as celery_app  # noqa: E402
-from workos.tenancy.models import Membership, Role, Workspace  # noqa: E402
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, make_token
+from workos.celery import app as celery_app
+from workos.tenancy.models import Membership, Role, Workspace
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

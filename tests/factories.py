@@ -24,7 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs) -> None:  # noqa: N805
+    def _save(obj, create, extracted, **kwargs) -> None:
         if create:
             obj.save()
 

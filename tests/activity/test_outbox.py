@@ -27,10 +27,15 @@ def test_a_change_and_its_activity_commit_together_and_dispatch_after(
 
 
 def test_a_rolled_back_transaction_queues_nothing(people, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    def create_then_fail() -> None:
+        with transaction.atomic():
             services.team_create(actor=people.admin, name="Ops")
             raise RuntimeError("boom")
+
+    # The capture must outlive the raise, so the two blocks stay nested.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # noqa: SIM117
+        with pytest.raises(RuntimeError):
+            create_then_fail()
     assert callbacks == []
     assert not Activity.objects.filter(verb="team.created").exists()
 
