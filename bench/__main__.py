@@ -1,0 +1,89 @@
+"""`make bench`: seed large boards, then time the API on gunicorn and PostgreSQL.
+
+Prints, per scenario, the median and p95 wall time of HTTP requests against a one-worker
+gunicorn server on loopback, the SQL queries the request ran (counted in process with the same
+code), and beside the reads the floor: the same rows fetched with raw SQL and encoded to JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.server import ROOT, PeakMemory, Server
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/workos_bench"
+
+
+def _env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 60,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        THROTTLE="off",
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+        text=True, check=True,
+    )
+    return result.stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--big", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    options = parser.parse_args()
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    _ensure_database(url)
+    env = _env(url)
+    print(f"database {url.rsplit('@', 1)[-1]}; migrating and seeding…", flush=True)
+    _manage(env, "migrate", "--noinput", "-v0")
+    started = time.monotonic()
+    print(_manage(env, "bench_seed", f"--big={options.big}", f"--small={options.small}"))
+    print(f"seed step took {time.monotonic() - started:.1f} s", flush=True)
+    token = _manage(env, "issue_token", "bench@example.com", "--workspace", "bench",
+                    "--name", "bench")
+
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workos.settings")
+    import django
+
+    django.setup()
+    from bench import scenarios
+
+    with Server(env) as server:
+        results = scenarios.run_all(server, token, runs=options.runs, peak=PeakMemory)
+    scenarios.report(results)
+    Path(ROOT / "bench" / "results").mkdir(exist_ok=True)
+
+
+if __name__ == "__main__":
+    main()
