@@ -5,6 +5,17 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
+from boards.models import (
+    Board,
+    BoardMember,
+    Column,
+    Dependency,
+    Group,
+    Item,
+    Status,
+    StatusCategory,
+    View,
+)
 from workos.tenancy.models import AccessToken, Membership, Role, Team, Workspace
 from workos.tenancy.tokens import token_digest, token_display_prefix, token_generate
 
@@ -54,6 +65,91 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Board {n}")
+
+
+class BoardMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoardMember
+
+    board = factory.SubFactory(BoardFactory)
+    membership = factory.SubFactory(
+        MembershipFactory, workspace=factory.SelfAttribute("..board.workspace")
+    )
+    role = "editor"
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+    # Fixed-width ranks over 0-9a-z keep creation order.
+    position = factory.Sequence(lambda n: f"m{n:05d}")
+
+
+class StatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Status
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"Status {n}")
+    category = StatusCategory.TODO
+    position = factory.Sequence(lambda n: n)
+
+
+class ColumnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Column
+
+    board = factory.SubFactory(BoardFactory)
+    key = factory.Sequence(lambda n: f"col_{n}")
+    title = factory.Sequence(lambda n: f"Column {n}")
+    type = "text"
+    settings = factory.LazyFunction(dict)
+    position = factory.Sequence(lambda n: n)
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+
+    board = factory.SubFactory(BoardFactory)
+    workspace = factory.SelfAttribute("board.workspace")
+    group = factory.SubFactory(GroupFactory, board=factory.SelfAttribute("..board"))
+    status = None
+    name = factory.Sequence(lambda n: f"Item {n}")
+    position = factory.Sequence(lambda n: f"m{n:05d}")
+    values = factory.LazyFunction(dict)
+
+
+class DependencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dependency
+
+    predecessor = factory.SubFactory(ItemFactory)
+    successor = factory.SubFactory(ItemFactory, board=factory.SelfAttribute("..predecessor.board"))
+    workspace = factory.SelfAttribute("predecessor.workspace")
+    type = "FS"
+
+
+class ViewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = View
+
+    board = factory.SubFactory(BoardFactory)
+    workspace = factory.SelfAttribute("board.workspace")
+    name = factory.Sequence(lambda n: f"View {n}")
+    kind = "table"
+    config = factory.LazyFunction(dict)
+
+
 def make_token(membership: Membership, *, read_only: bool = False, **extra) -> tuple[AccessToken, str]:
     secret = token_generate()
     token = AccessToken.objects.create(
@@ -75,4 +171,16 @@ def populate_workspace(owner: Membership) -> dict[type, object]:
     team = TeamFactory(workspace=workspace)
     team.members.add(other)
     token, _ = make_token(owner)
-    return {Membership: other, Team: team, AccessToken: token}
+    board = BoardFactory(workspace=workspace, created_by=owner)
+    board_member = BoardMemberFactory(board=board, membership=other)
+    group = GroupFactory(board=board)
+    status = StatusFactory(board=board)
+    column = ColumnFactory(board=board)
+    item = ItemFactory(board=board, group=group, status=status)
+    dependency = DependencyFactory(predecessor=item, successor=ItemFactory(board=board, group=group))
+    view = ViewFactory(board=board, created_by=owner)
+    return {
+        Membership: other, Team: team, AccessToken: token, Board: board,
+        BoardMember: board_member, Group: group, Status: status, Column: column, Item: item,
+        Dependency: dependency, View: view,
+    }

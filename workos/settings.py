@@ -230,6 +230,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "workos.tenancy.models.Role",
+        "BoardRoleEnum": "boards.models.BoardRole",
     },
 }
 

@@ -9,12 +9,14 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from boards.api import urls as boards_api
 from dashboards import urls as dashboard_urls
 from workos.tenancy import views as tenancy_views
 from workos.tenancy.api import urls as tenancy_api
 
 workspace_api = [
     *tenancy_api.scoped,
+    *boards_api.scoped,
 ]
 
 api_v1 = [

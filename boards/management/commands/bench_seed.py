@@ -21,7 +21,7 @@ from django.utils import timezone
 from boards.models import Board, Column, Item
 from boards.ranking import rank_sequence
 from boards.services.boards import board_create
-from boards.services.structure import column_create
+from boards.services.board_columns import column_create
 from workos.tenancy import services as tenancy
 from workos.tenancy.models import Membership, Role, Workspace
 

@@ -4,7 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
+from boards.demo import seed_boards
 from workos.tenancy import demo, services
 from workos.tenancy.models import Workspace
 
@@ -26,12 +28,16 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             seeded = demo.seed_people()
+            owner = seeded.members["olivia@example.com"]
+            boards = seed_boards(owner, seeded.members, timezone.localdate())
             tokens = {
                 email: services.token_create(actor=membership, name="demo token")[1]
                 for email, membership in seeded.members.items()
                 if email in {"olivia@example.com", "maria@example.com", "gus@example.com"}
             }
-        self.stdout.write(self.style.SUCCESS("Demo workspace 'acme' created."))
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo workspace 'acme' created with boards: {', '.join(b.name for b in boards)}."
+        ))
         self.stdout.write(f"Sign in at /login/ as any of these, password '{demo.DEMO_PASSWORD}':")
         for email, _, role, teams in demo.PEOPLE:
             self.stdout.write(f"  {email:<24} {role:<7} {', '.join(teams)}")

@@ -1,0 +1,67 @@
+"""Every read of the boards app, already scoped to a workspace and the viewer."""
+
+from boards.selectors.board_data import kanban_cards, kanban_columns, snapshot_rows
+from boards.selectors.boards import (
+    ADMIN,
+    BOARD_ROLE_RANK,
+    board_get,
+    board_list,
+    board_member_get,
+    board_member_list,
+    board_role,
+    board_role_at_least,
+    column_get,
+    column_list,
+    group_get,
+    group_list,
+    status_get,
+    status_list,
+    visible_board_ids,
+    visible_boards_q,
+)
+from boards.selectors.items import (
+    ItemFilters,
+    ValueFilter,
+    item_changes,
+    item_get,
+    item_list,
+)
+from boards.selectors.links import (
+    dependency_edges,
+    dependency_get,
+    dependency_list,
+    view_get,
+    view_list,
+)
+
+__all__ = [
+    "ADMIN",
+    "BOARD_ROLE_RANK",
+    "ItemFilters",
+    "ValueFilter",
+    "board_get",
+    "board_list",
+    "board_member_get",
+    "board_member_list",
+    "board_role",
+    "board_role_at_least",
+    "column_get",
+    "column_list",
+    "dependency_edges",
+    "dependency_get",
+    "dependency_list",
+    "group_get",
+    "group_list",
+    "item_changes",
+    "item_get",
+    "item_list",
+    "kanban_cards",
+    "kanban_columns",
+    "snapshot_rows",
+    "status_get",
+    "status_list",
+    "view_get",
+    "view_list",
+    "visible_board_ids",
+    "visible_boards_q",
+]

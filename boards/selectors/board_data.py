@@ -1,0 +1,131 @@
+"""Whole-board reads: the kanban columns with their first cards, and the streaming snapshot.
+
+Both are built to keep their query count independent of the number of cards: the kanban takes
+the first N cards of every column in one windowed query, and the snapshot reads plain rows in
+chunks without building model instances.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from boards.models import Board, Item
+from boards.selectors.boards import group_list, status_list
+from boards.selectors.items import assignee_prefetch
+from workos.errors import ValidationFailed
+
+KANBAN_BY = ("status", "group")
+SNAPSHOT_FIELDS = (
+    "id", "board_id", "group_id", "status_id", "name", "description", "parent_id", "start_date",
+    "due_date", "estimate_hours", "priority", "position", "is_milestone", "values", "version",
+    "external_id", "created_at", "updated_at", "completed_at", "archived_at",
+)
+
+
+def _live_items(board: Board) -> QuerySet:
+    return Item.objects.filter(board=board, archived_at__isnull=True)
+
+
+def kanban_columns(*, board: Board, by: str) -> list[dict[str, Any]]:
+    """The lanes of a kanban: statuses (and "no status" when used) or groups, with counts."""
+    if by not in KANBAN_BY:
+        raise ValidationFailed(
+            f"Cannot lay out a kanban by '{by}'; use status or group.",
+            fields={"by": [f"Use one of {', '.join(KANBAN_BY)}."]},
+        )
+    field = f"{by}_id"
+    counts = dict(
+        _live_items(board).values_list(field).annotate(n=Count("id")).values_list(field, "n")
+    )
+    lanes: list[dict[str, Any]] = []
+    if by == "status":
+        for status in status_list(board=board):
+            lanes.append({
+                "id": status.pk, "name": status.name, "category": status.category,
+                "color": status.color, "wip_limit": status.wip_limit,
+                "count": counts.get(status.pk, 0),
+            })
+        if counts.get(None):
+            lanes.append({"id": None, "name": "No status", "category": None, "color": "",
+                          "wip_limit": None, "count": counts[None]})
+    else:
+        for group in group_list(board=board, archived=False):
+            lanes.append({
+                "id": group.pk, "name": group.name, "category": None, "color": group.color,
+                "wip_limit": None, "count": counts.get(group.pk, 0),
+            })
+    return lanes
+
+
+def kanban_cards(
+    *, board: Board, by: str, per_column: int, lane: int | None = None,
+    after: tuple[str, int] | None = None, only_lane: bool = False,
+) -> dict[int | None, list[Item]]:
+    """Up to `per_column` + 1 cards per lane (the extra one tells whether there is more).
+
+    With `only_lane`, only the lane `lane` is read, starting after the (position, id) `after`.
+    """
+    field = f"{by}_id"
+    qs = _live_items(board)
+    if only_lane:
+        qs = qs.filter(**{field: lane})
+        if after is not None:
+            position, item_id = after
+            qs = qs.filter(Q(position__gt=position) | Q(position=position, id__gt=item_id))
+    ranked = qs.annotate(
+        lane_rank=Window(
+            RowNumber(), partition_by=[F(field)], order_by=[F("position").asc(), F("id").asc()]
+        )
+    ).filter(lane_rank__lte=per_column + 1)
+    cards: dict[int | None, list[Item]] = defaultdict(list)
+    for item in ranked.order_by(field, "position", "id").prefetch_related(assignee_prefetch()):
+        cards[getattr(item, field)].append(item)
+    return cards
+
+
+def snapshot_rows(*, board: Board, chunk_size: int = 2000) -> Iterator[list[dict[str, Any]]]:
+    """Every live item of the board as plain dicts, a chunk at a time, assignees included.
+
+    One query streams the items; one more per chunk reads that chunk's assignees.
+    """
+    rows = _live_items(board).order_by("id").values(*SNAPSHOT_FIELDS).iterator(
+        chunk_size=chunk_size
+    )
+    through = Item.assignees.through
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= chunk_size:
+            yield _with_assignees(chunk, through)
+            chunk = []
+    if chunk:
+        yield _with_assignees(chunk, through)
+
+
+def _with_assignees(chunk: list[dict[str, Any]], through: Any) -> list[dict[str, Any]]:
+    assigned: dict[int, list[int]] = defaultdict(list)
+    pairs = through.objects.filter(item_id__in=[row["id"] for row in chunk]).order_by(
+        "membership_id"
+    ).values_list("item_id", "membership_id")
+    for item_id, membership_id in pairs:
+        assigned[item_id].append(membership_id)
+    out = []
+    for row in chunk:
+        out.append({
+            "id": row["id"], "board": row["board_id"], "group": row["group_id"],
+            "status": row["status_id"], "name": row["name"], "description": row["description"],
+            "parent": row["parent_id"], "assignees": assigned.get(row["id"], []),
+            "start_date": row["start_date"], "due_date": row["due_date"],
+            "estimate_hours": row["estimate_hours"], "priority": row["priority"],
+            "position": row["position"], "is_milestone": row["is_milestone"],
+            "values": row["values"], "version": row["version"],
+            "external_id": row["external_id"], "created_at": row["created_at"],
+            "updated_at": row["updated_at"], "completed_at": row["completed_at"],
+            "archived_at": row["archived_at"],
+        })
+    return out

@@ -1,0 +1,272 @@
+"""Moving items: within a group, to another group or status, or to another board.
+
+A move writes one row: the item gets a rank strictly between its new neighbours'. Only when ranks
+grow too long (or two neighbours share a rank) are the item's siblings renumbered. Siblings are
+the items of its group; a kanban drag that names a status and a neighbour but no group orders the
+item among the cards of that status instead, without changing its group. Across boards, the
+item's sub-items come along, its status maps by name or else category, and values of columns the
+target board lacks are dropped (kept in the Activity's changes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from boards.columns import convert_value
+from boards.models import Board, Group, Item, Status, StatusCategory
+from boards.ranking import needs_rebalance, rank_between, rank_sequence
+from boards.services.access import (
+    CONTRIBUTOR,
+    diff,
+    jsonable,
+    require_board_role,
+    require_item_write,
+)
+from boards.services.items import BoardContext, board_context, descendants, lock_item
+from workos.activity.services import activities_record
+from workos.errors import ValidationFailed
+from workos.tenancy.models import Membership
+
+
+@dataclass
+class MoveTarget:
+    ctx: BoardContext
+    group: Group | None
+    status: Status | None
+    status_given: bool
+
+
+def _neighbour(item_id: int | None, ctx: BoardContext, field: str) -> Item | None:
+    if item_id is None:
+        return None
+    neighbour = Item.objects.select_related("group").filter(board=ctx.board, id=item_id).first()
+    if neighbour is None:
+        raise ValidationFailed(f"There is no item {item_id} on the target board.",
+                               fields={field: ["Not an item of the target board."]})
+    return neighbour
+
+
+def _map_status(status: Status | None, ctx: BoardContext) -> Status | None:
+    """The target board's status with the same name, else the first of the same category."""
+    if status is None:
+        return None
+    ordered = sorted(ctx.statuses.values(), key=lambda s: (s.position, s.pk))
+    for candidate in ordered:
+        if candidate.name.lower() == status.name.lower():
+            return candidate
+    return next((c for c in ordered if c.category == status.category), None)
+
+
+def _map_values(values: dict[str, Any], source: dict[str, Any], ctx: BoardContext
+                ) -> dict[str, Any]:
+    """Keep values whose column exists on the target (converted when its definition differs)."""
+    kept: dict[str, Any] = {}
+    for key, value in values.items():
+        column = ctx.columns.get(key)
+        if column is None:
+            continue
+        old_column = source.get(key)
+        if old_column is not None and (old_column.type, old_column.settings) != (
+            column.type, column.settings
+        ):
+            # Same key, another definition (options, relation board): carry over by meaning.
+            converted, value = convert_value(old_column.type, old_column.settings, column.type,
+                                             column.settings, value)
+            if not converted or value is None:
+                continue
+        kept[key] = value
+    return kept
+
+
+def relocate(item: Item, target: MoveTarget, group: Group, source_columns: dict[str, Any]
+             ) -> dict[str, list[Any]]:
+    """Set board, group, status and values of an item for its new place (in memory) and keep
+    completed_at in step with the status; return the changes."""
+    before = {"board": item.board_id, "group": item.group_id, "status": item.status,
+              "values": item.values}
+    cross = item.board_id != target.ctx.board.pk
+    status = item.status
+    if target.status_given:
+        status = target.status
+    elif cross:
+        status = _map_status(item.status, target.ctx)
+    values = _map_values(item.values, source_columns, target.ctx) if cross else item.values
+    after = {"board": target.ctx.board.pk, "group": group.pk, "status": status,
+             "values": values}
+    changes = diff(before, after)
+    item.board, item.group, item.status, item.values = target.ctx.board, group, status, values
+    old_done = before["status"] is not None and before["status"].category == StatusCategory.DONE
+    new_done = status is not None and status.category == StatusCategory.DONE
+    if new_done and not old_done:
+        item.completed_at = timezone.now()
+        changes["completed_at"] = [None, item.completed_at.isoformat()]
+    elif old_done and not new_done:
+        changes["completed_at"] = [jsonable(item.completed_at), None]
+        item.completed_at = None
+    return changes
+
+
+def move_target(*, actor: Membership, item: Item, board: Board | None, group: int | None,
+                status: Any, status_given: bool, source: BoardContext | None = None
+                ) -> MoveTarget:
+    if board is None or board.pk == item.board_id:
+        ctx = source or board_context(board=item.board, actor=actor, doing="Moving an item")
+    else:
+        require_board_role(board=board, actor=actor, minimum=CONTRIBUTOR,
+                           doing="Moving an item to this board")
+        ctx = board_context(board=board, actor=actor, doing="Moving an item")
+    return MoveTarget(
+        ctx=ctx,
+        group=ctx.group(group) if group is not None else None,
+        status=ctx.status(status) if status_given else None,
+        status_given=status_given,
+    )
+
+
+def group_siblings(group: Group) -> QuerySet:
+    return Item.objects.filter(group=group)
+
+
+def _lane_siblings(board: Board, status: Status | None) -> QuerySet:
+    return Item.objects.filter(board=board, status=status, archived_at__isnull=True)
+
+
+def _rebalance(siblings: QuerySet, item: Item, before: Item | None, after: Item | None) -> str:
+    """Renumber the siblings evenly with `item` at its new place; return the item's rank."""
+    rows = list(siblings.exclude(pk=item.pk).order_by("position", "id"))
+    index = len(rows)
+    if before is not None:
+        index = next(i for i, r in enumerate(rows) if r.pk == before.pk)
+    elif after is not None:
+        index = next(i for i, r in enumerate(rows) if r.pk == after.pk) + 1
+    rows.insert(index, item)
+    now = timezone.now()
+    for row, rank in zip(rows, rank_sequence(len(rows)), strict=True):
+        row.position = rank
+        row.updated_at = now
+    others = [r for r in rows if r.pk != item.pk]
+    Item.objects.bulk_update(others, ["position", "updated_at"], batch_size=500)
+    return item.position
+
+
+def rank_in(siblings: QuerySet, item: Item, before: Item | None, after: Item | None) -> str:
+    """A rank that puts `item` before `before`, after `after`, or last among `siblings`."""
+    others = siblings.exclude(pk=item.pk).order_by("position", "id")
+    if before is not None:
+        low = others.filter(Q(position__lt=before.position)
+                            | Q(position=before.position, id__lt=before.pk)).last()
+        low_rank, high_rank = (low.position if low else None), before.position
+    elif after is not None:
+        high = others.filter(Q(position__gt=after.position)
+                             | Q(position=after.position, id__gt=after.pk)).first()
+        low_rank, high_rank = after.position, (high.position if high else None)
+    else:
+        last = others.last()
+        low_rank, high_rank = (last.position if last else None), None
+    if low_rank is not None and high_rank is not None and low_rank >= high_rank:
+        return _rebalance(siblings, item, before, after)  # neighbours share a rank
+    rank = rank_between(low_rank, high_rank)
+    if needs_rebalance(rank):
+        return _rebalance(siblings, item, before, after)
+    return rank
+
+
+@transaction.atomic
+def item_move(
+    *,
+    actor: Membership,
+    item: Item,
+    board: Board | None = None,
+    group: int | None = None,
+    status: Any = None,
+    status_given: bool = False,
+    before: int | None = None,
+    after: int | None = None,
+    expected_version: int | None = None,
+) -> Item:
+    """Move an item before/after another item, to another group, status or board."""
+    if before is not None and after is not None:
+        raise ValidationFailed("Give before or after, not both.",
+                               fields={"before": ["Give only one of before and after."]})
+    item = lock_item(item, expected_version)
+    source = board_context(board=item.board, actor=actor, doing="Moving an item")
+    require_item_write(item=item, actor=actor, role=source.role, doing="Moving an item")
+    target = move_target(actor=actor, item=item, board=board, group=group, status=status,
+                         status_given=status_given, source=source)
+    neighbour = _neighbour(before, target.ctx, "before") or _neighbour(after, target.ctx, "after")
+    if neighbour is not None and neighbour.pk == item.pk:
+        raise ValidationFailed("An item cannot move next to itself.",
+                               fields={"before" if before else "after": ["Same item."]})
+    cross = target.ctx.board.pk != item.board_id
+    # A kanban drag by status: ordered among the cards of the status, the group stays.
+    lane = status_given and group is None and neighbour is not None and not cross
+    new_group = target.group
+    if new_group is None:
+        if neighbour is not None and not lane:
+            new_group = neighbour.group
+        else:
+            new_group = target.ctx.default_group() if cross else item.group
+    if neighbour is not None and not lane and neighbour.group_id != new_group.pk:
+        raise ValidationFailed("The neighbour item is in another group than the one given.",
+                               fields={"group": ["Does not match the neighbour's group."]})
+    if lane and neighbour is not None and neighbour.status_id != (
+        target.status.pk if target.status else None
+    ):
+        raise ValidationFailed("The neighbour card has another status than the one given.",
+                               fields={"status": ["Does not match the neighbour's status."]})
+    old_position = item.position
+    changes = relocate(item, target, new_group, source.columns)
+    if neighbour is not None or "group" in changes or cross:
+        siblings = _lane_siblings(target.ctx.board, target.status) if lane else group_siblings(
+            new_group)
+        item.position = rank_in(siblings, item, neighbour if before is not None else None,
+                                neighbour if after is not None else None)
+        if item.position != old_position:
+            changes["position"] = [old_position, item.position]
+    if cross and item.parent_id is not None:
+        # A parent stays on its board; the item arrives on the new one at the top level.
+        changes["parent"] = [item.parent_id, None]
+        item.parent = None
+    if not changes:
+        return item
+    item.version += 1
+    item.save()
+    entries = [("item.moved", item, changes, {"board": item.board_id})]
+    if cross:
+        entries += move_descendants(item, target, new_group, source.columns)
+    activities_record(workspace=actor.workspace, actor=actor.user, entries=entries)
+    return item
+
+
+def move_descendants(item: Item, target: MoveTarget, group: Group,
+                     source_columns: dict[str, Any]) -> list[tuple]:
+    """Sub-items follow their parent to the new board, at the end of its group; returns their
+    activity entries for the caller's single write."""
+    rows = descendants([item.pk])
+    if not rows:
+        return []
+    last = group_siblings(group).order_by("position", "id").last()
+    rank = last.position if last else None
+    statuses = {s.pk: s for s in Status.objects.filter(id__in={r.status_id for r in rows})}
+    entries = []
+    now = timezone.now()
+    for row in rows:
+        row.status = statuses.get(row.status_id)
+        old_position = row.position
+        changes = relocate(row, MoveTarget(target.ctx, None, None, False), group,
+                           source_columns)
+        rank = rank_between(rank, None)
+        row.position, row.version, row.updated_at = rank, row.version + 1, now
+        changes["position"] = [old_position, rank]
+        entries.append(("item.moved", row, changes, {"board": row.board_id,
+                                                     "with_parent": item.pk}))
+    Item.objects.bulk_update(
+        rows, ["board", "group", "status", "values", "position", "version", "completed_at",
+               "updated_at"], batch_size=500,
+    )
+    return entries

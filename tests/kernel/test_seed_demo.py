@@ -1,0 +1,37 @@
+from django.core.management import call_command
+
+from boards.models import Board, Item
+from workos.tenancy.models import Membership, Workspace
+
+
+def test_seed_demo_builds_a_usable_workspace_once(db, api, capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    workspace = Workspace.objects.get(slug="acme")
+    assert set(Membership.objects.filter(workspace=workspace).values_list("role", flat=True)) == {
+        "owner", "admin", "member", "guest"
+    }
+    names = set(Board.objects.filter(workspace=workspace).values_list("name", flat=True))
+    assert {"IT service desk", "Marketing content calendar"} <= names
+    assert Item.objects.filter(workspace=workspace).count() >= 10
+    token = next(line.split()[-1] for line in out.splitlines() if "olivia@example.com" in line
+                 and "wos_" in line)
+    response = api(token=token).get("/api/v1/workspaces/acme/boards/")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 3
+
+    call_command("seed_demo")
+    assert Workspace.objects.filter(slug="acme").count() == 1
+    assert "already present" in capsys.readouterr().out
+
+
+def test_the_private_review_board_is_hidden_from_other_members(db, api):
+    call_command("seed_demo")
+    maria = Membership.objects.get(workspace__slug="acme", user__email="maria@example.com")
+    hana = Membership.objects.get(workspace__slug="acme", user__email="hana@example.com")
+    names_for = {
+        m: {b["name"] for b in api(m).get("/api/v1/workspaces/acme/boards/").json()["results"]}
+        for m in (maria, hana)
+    }
+    assert "Annual performance review 2026" not in names_for[maria]
+    assert "Annual performance review 2026" in names_for[hana]
