@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from bench.server import ROOT, PeakMemory, Server
 
@@ -33,13 +32,15 @@ def _env(database_url: str) -> dict[str, str]:
     return env
 
 
-def _ensure_database(url: str) -> None:
+def _ensure_database(url: str, *, fresh: bool = False) -> None:
     import psycopg2
 
     name = url.rsplit("/", 1)[1]
     admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
     admin.autocommit = True
     with admin.cursor() as cur:
+        if fresh:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cur.fetchone() is None:
             cur.execute(f'CREATE DATABASE "{name}"')
@@ -49,8 +50,11 @@ def _ensure_database(url: str) -> None:
 def _manage(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, check=True,
+        text=True, check=False,
     )
+    if result.returncode:
+        print(result.stderr[-2000:], file=sys.stderr)
+        raise subprocess.CalledProcessError(result.returncode, args)
     return result.stdout.strip()
 
 
@@ -67,7 +71,14 @@ def main() -> None:
     print(f"database {url.rsplit('@', 1)[-1]}; migrating and seeding…", flush=True)
     _manage(env, "migrate", "--noinput", "-v0")
     started = time.monotonic()
-    print(_manage(env, "bench_seed", f"--big={options.big}", f"--small={options.small}"))
+    sizes = [f"--big={options.big}", f"--small={options.small}"]
+    try:
+        print(_manage(env, "bench_seed", *sizes))
+    except subprocess.CalledProcessError:
+        print("the bench database holds other data; starting from a fresh one", flush=True)
+        _ensure_database(url, fresh=True)
+        _manage(env, "migrate", "--noinput", "-v0")
+        print(_manage(env, "bench_seed", *sizes))
     print(f"seed step took {time.monotonic() - started:.1f} s", flush=True)
     token = _manage(env, "issue_token", "bench@example.com", "--workspace", "bench",
                     "--name", "bench")
@@ -82,7 +93,6 @@ def main() -> None:
     with Server(env) as server:
         results = scenarios.run_all(server, token, runs=options.runs, peak=PeakMemory)
     scenarios.report(results)
-    Path(ROOT / "bench" / "results").mkdir(exist_ok=True)
 
 
 if __name__ == "__main__":

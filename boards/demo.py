@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from boards.models import Board, Privacy
+from boards.services.board_columns import column_create
 from boards.services.boards import board_create, board_member_add
 from boards.services.dependencies import dependency_create
 from boards.services.items import item_create
-from boards.services.board_columns import column_create
 from workos.tenancy.models import Membership
 
 

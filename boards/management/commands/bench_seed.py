@@ -14,14 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
 from boards.models import Board, Column, Item
 from boards.ranking import rank_sequence
-from boards.services.boards import board_create
 from boards.services.board_columns import column_create
+from boards.services.boards import board_create
 from workos.tenancy import services as tenancy
 from workos.tenancy.models import Membership, Role, Workspace
 
@@ -58,7 +58,9 @@ class Command(BaseCommand):
             self.stdout.write("bench workspace already seeded")
             return
         if workspace:
-            workspace.delete()
+            raise CommandError(
+                "The bench workspace exists with other sizes; seed into a fresh database."
+            )
         started = time.monotonic()
         owner = self._owner()
         members = self._members(owner)
