@@ -211,7 +211,16 @@ class Item(models.Model):
             models.Index(
                 fields=["board", "archived_at", "group", "position"], name="item_board_order_idx"
             ),
-            models.Index(fields=["board", "status"], name="item_board_status_idx"),
+            # Kanban lanes and group order read a range of one of these, never sort.
+            models.Index(
+                fields=["board", "status", "position", "id"], name="item_lane_order_idx",
+                condition=Q(archived_at__isnull=True),
+            ),
+            models.Index(fields=["group", "position", "id"], name="item_group_order_idx"),
+            models.Index(
+                fields=["board", "position", "id"], name="item_board_position_idx",
+                condition=Q(archived_at__isnull=True),
+            ),
             models.Index(fields=["workspace", "updated_at"], name="item_ws_updated_idx"),
             models.Index(fields=["workspace", "archived_at"], name="item_ws_archived_idx"),
         ]

@@ -162,6 +162,10 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_assignees(self, item: Item) -> list[int]:
+        # A write that already knows the assignees leaves them here, saving a query.
+        known = getattr(item, "assignee_ids_cache", None)
+        if known is not None:
+            return known
         return sorted(m.pk for m in item.assignees.all())
 
 

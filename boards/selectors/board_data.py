@@ -11,10 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 
-from boards.models import Board, Item
+from boards.models import Board, Group, Item, Status
 from boards.selectors.boards import group_list, status_list
 from boards.selectors.items import assignee_prefetch
 from workos.errors import ValidationFailed
@@ -77,15 +78,46 @@ def kanban_cards(
         if after is not None:
             position, item_id = after
             qs = qs.filter(Q(position__gt=position) | Q(position=position, id__gt=item_id))
+    cards: dict[int | None, list[Item]] = defaultdict(list)
+    for item in _first_cards(board, qs, field, per_column + 1, lane if only_lane else ...):
+        cards[getattr(item, field)].append(item)
+    return cards
+
+
+def _first_cards(board: Board, qs: QuerySet, field: str, limit: int, lane: Any) -> list[Item]:
+    """The first `limit` cards of each lane.
+
+    Where the database can limit each part of a UNION (PostgreSQL), every lane is one index
+    range scan on (board, lane, position, id); elsewhere a window function ranks all cards.
+    """
+    ordered = ("position", "id")
+    if lane is not ...:
+        return list(qs.order_by(*ordered).prefetch_related(assignee_prefetch())[:limit])
+    if connection.features.supports_slicing_ordering_in_compound:
+        lane_model = Status if field == "status_id" else Group
+        lane_ids: list[int | None] = list(
+            lane_model.objects.filter(board=board).values_list("id", flat=True)
+        )
+        if field == "status_id":
+            lane_ids.append(None)
+        parts = [
+            qs.filter(**({f"{field}__isnull": True} if lane_id is None else {field: lane_id}))
+            .order_by(*ordered)[:limit]
+            for lane_id in lane_ids
+        ]
+        if not parts:
+            return []
+        combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        items = list(combined)
+        prefetch_related_objects(items, assignee_prefetch())
+        items.sort(key=lambda item: (getattr(item, field) is None, item.position, item.pk))
+        return items
     ranked = qs.annotate(
         lane_rank=Window(
             RowNumber(), partition_by=[F(field)], order_by=[F("position").asc(), F("id").asc()]
         )
-    ).filter(lane_rank__lte=per_column + 1)
-    cards: dict[int | None, list[Item]] = defaultdict(list)
-    for item in ranked.order_by(field, "position", "id").prefetch_related(assignee_prefetch()):
-        cards[getattr(item, field)].append(item)
-    return cards
+    ).filter(lane_rank__lte=limit)
+    return list(ranked.order_by(field, *ordered).prefetch_related(assignee_prefetch()))
 
 
 def snapshot_rows(*, board: Board, chunk_size: int = 2000) -> Iterator[list[dict[str, Any]]]:

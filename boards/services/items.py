@@ -36,22 +36,39 @@ ITEM_FIELDS = (
 
 @dataclass
 class BoardContext:
-    """A board's structure, read once per write (or once per board in a bulk write)."""
+    """A board's structure, read at most once per write (or once per board in a bulk write).
+
+    Each part is loaded on first use, so a status change never reads the columns and a
+    rename reads nothing at all.
+    """
 
     board: Board
     role: str
-    groups: dict[int, Group] = field(default_factory=dict)
-    statuses: dict[int, Status] = field(default_factory=dict)
-    columns: dict[str, Column] = field(default_factory=dict)
+    _groups: dict[int, Group] | None = field(default=None, repr=False)
+    _statuses: dict[int, Status] | None = field(default=None, repr=False)
+    _columns: dict[str, Column] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, board: Board, role: str) -> BoardContext:
-        return cls(
-            board=board, role=role,
-            groups={g.pk: g for g in Group.objects.filter(board=board)},
-            statuses={s.pk: s for s in Status.objects.filter(board=board)},
-            columns={c.key: c for c in Column.objects.filter(board=board)},
-        )
+        return cls(board=board, role=role)
+
+    @property
+    def groups(self) -> dict[int, Group]:
+        if self._groups is None:
+            self._groups = {g.pk: g for g in Group.objects.filter(board=self.board)}
+        return self._groups
+
+    @property
+    def statuses(self) -> dict[int, Status]:
+        if self._statuses is None:
+            self._statuses = {s.pk: s for s in Status.objects.filter(board=self.board)}
+        return self._statuses
+
+    @property
+    def columns(self) -> dict[str, Column]:
+        if self._columns is None:
+            self._columns = {c.key: c for c in Column.objects.filter(board=self.board)}
+        return self._columns
 
     def group(self, group_id: int) -> Group:
         if group_id not in self.groups:
@@ -256,6 +273,7 @@ def item_create(*, actor: Membership, board: Board, fields: dict[str, Any]) -> I
                        fields={"external_id": ["Taken."]}) from exc
     if assignees:
         item.assignees.set(assignees)
+    item.assignee_ids_cache = sorted(assignees or [])
     activity_record(
         workspace=actor.workspace, actor=actor.user, verb="item.created", target=item,
         changes=changes, data={"board": board.pk},
@@ -285,6 +303,7 @@ def save_item(item: Item, assignees: list[int] | None) -> None:
     item.save()
     if assignees is not None:
         item.assignees.set(assignees)
+        item.assignee_ids_cache = sorted(assignees)
 
 
 @transaction.atomic

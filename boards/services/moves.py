@@ -220,7 +220,7 @@ def item_move(
         raise ValidationFailed("The neighbour card has another status than the one given.",
                                fields={"status": ["Does not match the neighbour's status."]})
     old_position = item.position
-    changes = relocate(item, target, new_group, source.columns)
+    changes = relocate(item, target, new_group, source.columns if cross else {})
     if neighbour is not None or "group" in changes or cross:
         siblings = _lane_siblings(target.ctx.board, target.status) if lane else group_siblings(
             new_group)

@@ -96,7 +96,19 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
         return selectors.board_get(workspace=self.workspace, membership=self.membership,
                                    id=board_id)
 
-    def _render(self, item: Item, code: int = status.HTTP_200_OK) -> Response:
+    def _render(self, item: Item, code: int = status.HTTP_200_OK, *,
+                before: Item | None = None) -> Response:
+        """Render the written item; re-read it only when the write left its assignees unknown.
+
+        `before` is the item as read before the write, with its assignees prefetched: the
+        write held the row lock, so unless it changed the assignees they are still those.
+        """
+        if getattr(item, "assignee_ids_cache", None) is None and before is not None:
+            item.assignee_ids_cache = sorted(m.pk for m in before.assignees.all())
+        if getattr(item, "assignee_ids_cache", None) is not None:
+            response = Response(s.ItemSerializer(item).data, status=code)
+            response["ETag"] = f'"{item.version}"'
+            return response
         fresh = selectors.item_get(workspace=self.workspace, membership=self.membership,
                                    id=item.pk)
         response = Response(s.ItemSerializer(fresh).data, status=code)
@@ -140,9 +152,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
             raise ValidationFailed("Move an item to another board with items/{id}/move/.",
                                    fields={"board": ["Use move."]})
         with _current_on_stale():
-            item = services.item_update(actor=self.membership, item=item, fields=fields,
-                                        expected_version=expected)
-        return self._render(item)
+            written = services.item_update(actor=self.membership, item=item, fields=fields,
+                                           expected_version=expected)
+        return self._render(written, before=item)
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, ws: str, id: str) -> Response:
@@ -159,13 +171,13 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
         body.is_valid(raise_exception=True)
         data = body.validated_data
         with _current_on_stale():
-            item = services.item_move(
+            moved = services.item_move(
                 actor=self.membership, item=item, board=self._board(data.get("board")),
                 group=data.get("group"), status=data.get("status"),
                 status_given="status" in data, before=data.get("before"),
                 after=data.get("after"), expected_version=expected,
             )
-        return self._render(item)
+        return self._render(moved, before=item)
 
     @extend_schema(request=None, responses=s.ItemSerializer)
     @action(detail=True, methods=["post"])
