@@ -91,7 +91,12 @@ def main() -> None:
     from bench import scenarios
 
     with Server(env) as server:
+        extra_mib = scenarios.snapshot_memory(server, token, PeakMemory)
+    with Server(env) as server:
         results = scenarios.run_all(server, token, runs=options.runs, peak=PeakMemory)
+    for result in results:
+        if result.name.startswith("snapshot"):
+            result.notes.append(f"fresh worker +{extra_mib:.1f} MiB peak")
     scenarios.report(results)
 
 
