@@ -1,6 +1,6 @@
 """Every read of the boards app, already scoped to a workspace and the viewer."""
 
-from boards.selectors.board_data import kanban_cards, kanban_columns, snapshot_rows
+from boards.selectors.board_data import item_rows, kanban_cards, kanban_columns, snapshot_rows
 from boards.selectors.boards import (
     ADMIN,
     BOARD_ROLE_RANK,
@@ -55,6 +55,7 @@ __all__ = [
     "item_changes",
     "item_get",
     "item_list",
+    "item_rows",
     "kanban_cards",
     "kanban_columns",
     "snapshot_rows",

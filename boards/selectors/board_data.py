@@ -7,6 +7,7 @@ chunks without building model instances.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from boards.models import Board, Group, Item, Status
 from boards.selectors.boards import group_list, status_list
@@ -128,18 +130,28 @@ def snapshot_rows(*, board: Board, chunk_size: int = 2000) -> Iterator[list[dict
     rows = _live_items(board).order_by("id").values(*SNAPSHOT_FIELDS).iterator(
         chunk_size=chunk_size
     )
-    through = Item.assignees.through
     chunk: list[dict[str, Any]] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= chunk_size:
-            yield _with_assignees(chunk, through)
+            yield item_rows(chunk)
             chunk = []
     if chunk:
-        yield _with_assignees(chunk, through)
+        yield item_rows(chunk)
 
 
-def _with_assignees(chunk: list[dict[str, Any]], through: Any) -> list[dict[str, Any]]:
+def _iso(moment: dt.datetime | None) -> str | None:
+    """A time written as the API's serializers write it (UTC as `Z`)."""
+    if moment is None:
+        return None
+    text = timezone.localtime(moment).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def item_rows(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows read with `.values(*SNAPSHOT_FIELDS)` in the item's API shape, with assignees
+    read in one query for the whole chunk and times as the API writes them."""
+    through = Item.assignees.through
     assigned: dict[int, list[int]] = defaultdict(list)
     pairs = through.objects.filter(item_id__in=[row["id"] for row in chunk]).order_by(
         "membership_id"
@@ -156,8 +168,8 @@ def _with_assignees(chunk: list[dict[str, Any]], through: Any) -> list[dict[str,
             "estimate_hours": row["estimate_hours"], "priority": row["priority"],
             "position": row["position"], "is_milestone": row["is_milestone"],
             "values": row["values"], "version": row["version"],
-            "external_id": row["external_id"], "created_at": row["created_at"],
-            "updated_at": row["updated_at"], "completed_at": row["completed_at"],
-            "archived_at": row["archived_at"],
+            "external_id": row["external_id"], "created_at": _iso(row["created_at"]),
+            "updated_at": _iso(row["updated_at"]), "completed_at": _iso(row["completed_at"]),
+            "archived_at": _iso(row["archived_at"]),
         })
     return out

@@ -27,6 +27,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from boards.models import PRIORITY_RANK, Column, Item
 from boards.selectors.boards import visible_board_ids
+from boards.selectors.text_search import items_matching
 from workos.activity.models import Activity
 from workos.errors import NotFound, ValidationFailed
 from workos.tenancy.models import Membership, Workspace
@@ -105,7 +106,7 @@ def item_list(
     if f.updated_after is not None:
         qs = qs.filter(updated_at__gt=f.updated_after)
     if f.q:
-        qs = qs.filter(Q(name__icontains=f.q) | Q(external_id=f.q))
+        qs = items_matching(qs, f.q)
     if f.values:
         qs = _apply_value_filters(qs, workspace=workspace, board=f.board, filters=f.values)
     return _with_sort_keys(qs).prefetch_related(assignee_prefetch())

@@ -350,3 +350,21 @@ def test_item_detail_query_count(people, api, url, board, django_assert_max_num_
     with django_assert_max_num_queries(8):
         response = client.get(url(f"items/{item.pk}/"))
     assert response.status_code == 200
+
+
+def test_a_listed_item_reads_exactly_like_the_item_itself(people, api):
+    from tests.factories import BoardFactory, ItemFactory
+
+    board = BoardFactory(workspace=people.workspace)
+    item = ItemFactory(board=board, name="Same everywhere", estimate_hours="2.50",
+                       start_date="2026-01-05", due_date="2026-01-09")
+    item.assignees.add(people.member)
+    client = api(people.member)
+    base = f"/api/v1/workspaces/{people.workspace.slug}"
+    listed = client.get(f"{base}/items/", {"board": board.pk}).json()["results"]
+    alone = client.get(f"{base}/items/{item.pk}/").json()
+    assert listed == [alone]
+    snapshot = client.get(f"{base}/boards/{board.pk}/snapshot/")
+    import json
+
+    assert json.loads(b"".join(snapshot.streaming_content))["items"] == [alone]

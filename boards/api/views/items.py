@@ -18,6 +18,7 @@ from boards.api import serializers as s
 from boards.api.views.base import IF_MATCH, BoardsViewSet, conflict, if_match_version
 from boards.models import Item
 from boards.selectors import ItemFilters, ValueFilter
+from boards.selectors.board_data import SNAPSHOT_FIELDS
 from workos.api.filters import StrictOrderingFilter
 from workos.errors import StaleVersion, ValidationFailed
 
@@ -117,7 +118,12 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
 
     @extend_schema(parameters=[s.ItemFilterSerializer], description=LIST_DESCRIPTION)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        # Pages are read as plain rows, not model instances, and shaped like ItemSerializer:
+        # a page of 100 costs a few milliseconds instead of tens.
+        queryset = self.filter_queryset(self.get_queryset())
+        sort_keys = [k for k in SORT_KEYS.values() if k in queryset.query.annotations]
+        page = self.paginate_queryset(queryset.values(*SNAPSHOT_FIELDS, *sort_keys))
+        return self.get_paginated_response(selectors.item_rows(list(page or [])))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
