@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from boards.computed import fill_computed
 from boards.models import (
     Board,
     BoardMember,
@@ -140,6 +141,13 @@ class ColumnWriteSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=0, required=False)
 
 
+class ItemPageSerializer(serializers.ListSerializer):
+    """Items rendered together: computed column values are worked out for all of them at once."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        return fill_computed(super().to_representation(data))
+
+
 class ItemSerializer(serializers.ModelSerializer):
     board = serializers.IntegerField(source="board_id", read_only=True)
     group = serializers.IntegerField(source="group_id", read_only=True)
@@ -160,6 +168,15 @@ class ItemSerializer(serializers.ModelSerializer):
             "archived_at",
         ]
         read_only_fields = fields
+        list_serializer_class = ItemPageSerializer
+
+    def to_representation(self, instance: Item) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not isinstance(self.parent, serializers.ListSerializer) and not self.context.get(
+            "page"
+        ):
+            fill_computed([data])  # a page fills all its items at once
+        return data
 
     def get_assignees(self, item: Item) -> list[int]:
         # A write that already knows the assignees leaves them here, saving a query.

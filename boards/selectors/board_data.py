@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, QuerySet, Window, prefetch_related_obj
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from boards.computed import fill_computed
 from boards.models import Board, Group, Item, Status
 from boards.selectors.boards import group_list, status_list
 from boards.selectors.items import assignee_prefetch
@@ -172,4 +173,5 @@ def item_rows(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "updated_at": _iso(row["updated_at"]), "completed_at": _iso(row["completed_at"]),
             "archived_at": _iso(row["archived_at"]),
         })
+    fill_computed(out)
     return out

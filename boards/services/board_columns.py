@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from boards.columns import COLUMN_TYPES, ColumnValueError, convert_value, validate_settings
+from boards.computed import FORMULA_CORE_FIELDS
 from boards.models import Board, Column, Item, column_key_validator
 from boards.services.access import diff, jsonable
 from boards.services.structure import UNSET, name_clean, record, require_structure
@@ -37,6 +38,7 @@ def _check_settings(board: Board, column_type: str, settings: Any) -> dict[str, 
         raise ValidationFailed("Column settings are a JSON object.",
                                fields={"settings": ["Not an object."]})
     keys = set(Column.objects.filter(board=board).values_list("key", flat=True))
+    keys |= set(FORMULA_CORE_FIELDS)  # formulas may also read these core fields
     try:
         clean = validate_settings(column_type, settings, known_keys=keys)
     except ColumnValueError as exc:

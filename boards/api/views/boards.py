@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from boards import selectors, services
 from boards.api import serializers as s
 from boards.api.views.base import BoardsViewSet
+from boards.computed import fill_computed
 from boards.models import Board
 from workos.api.renderers import json_dumps
 from workos.errors import ValidationFailed
@@ -154,12 +155,17 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewS
             only_lane=lane_param is not None,
         )
         context = self.get_serializer_context()
+        shown: list[dict[str, Any]] = []
         for lane in lanes:
             rows = cards.get(lane["id"], [])
             more = len(rows) > per_column
             rows = rows[:per_column]
-            lane["items"] = s.ItemSerializer(rows, many=True, context=context).data
+            # Rendered one by one and filled together, so computed values cost one pass.
+            lane["items"] = [s.ItemSerializer(row, context={**context, "page": True}).data
+                             for row in rows]
+            shown += lane["items"]
             lane["next"] = encode_cursor(rows[-1].position, rows[-1].pk) if more else None
+        fill_computed(shown)
         return Response({"board": board.pk, "by": by, "columns": lanes})
 
     @staticmethod
