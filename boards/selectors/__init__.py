@@ -1,6 +1,12 @@
 """Every read of the boards app, already scoped to a workspace and the viewer."""
 
-from boards.selectors.board_data import item_rows, kanban_cards, kanban_columns, snapshot_rows
+from boards.selectors.board_data import (
+    item_rows,
+    kanban_cards,
+    kanban_columns,
+    kanban_lanes,
+    snapshot_rows,
+)
 from boards.selectors.boards import (
     ADMIN,
     BOARD_ROLE_RANK,
@@ -58,6 +64,7 @@ __all__ = [
     "item_rows",
     "kanban_cards",
     "kanban_columns",
+    "kanban_lanes",
     "snapshot_rows",
     "status_get",
     "status_list",

@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
 from boards.computed import fill_computed
-from boards.models import Board, Group, Item, Status
+from boards.models import Board, Column, Item
 from boards.selectors.boards import group_list, status_list
 from boards.selectors.items import assignee_prefetch
 from workos.errors import ValidationFailed
@@ -35,92 +36,119 @@ def _live_items(board: Board) -> QuerySet:
     return Item.objects.filter(board=board, archived_at__isnull=True)
 
 
-def kanban_columns(*, board: Board, by: str) -> list[dict[str, Any]]:
-    """The lanes of a kanban: statuses (and "no status" when used) or groups, with counts."""
-    if by not in KANBAN_BY:
+@dataclass(frozen=True)
+class Lanes:
+    """What a kanban's lanes are: statuses, groups, or the options of a single-choice column."""
+
+    by: str
+    column: Column | None = None
+
+    @property
+    def field(self) -> str:
+        return f"{self.by}_id"
+
+    def q(self, lane_id: Any) -> Q:
+        if self.column is None:
+            return Q(**({f"{self.field}__isnull": True} if lane_id is None
+                        else {self.field: lane_id}))
+        key = f"values__{self.column.key}"
+        if lane_id is None:
+            return Q(**{f"{key}__isnull": True}) | Q(**{key: None})
+        return Q(**{key: lane_id})
+
+    def lane_of(self, item: Item) -> Any:
+        if self.column is None:
+            return getattr(item, self.field)
+        value = (item.values or {}).get(self.column.key)
+        return value if isinstance(value, str) else None
+
+
+def kanban_lanes(*, board: Board, by: str) -> Lanes:
+    if by in KANBAN_BY:
+        return Lanes(by=by)
+    column = Column.objects.filter(board=board, key=by).first()
+    if column is None or not (
+        column.type == "status"
+        or (column.type == "dropdown" and not (column.settings or {}).get("multiple"))
+    ):
         raise ValidationFailed(
-            f"Cannot lay out a kanban by '{by}'; use status or group.",
-            fields={"by": [f"Use one of {', '.join(KANBAN_BY)}."]},
+            f"Cannot lay out a kanban by '{by}'; use status, group or the key of a "
+            "single-choice dropdown or status column.",
+            fields={"by": ["Not a status, a group or a single-choice column."]},
         )
-    field = f"{by}_id"
-    counts = dict(
-        _live_items(board).values_list(field).annotate(n=Count("id")).values_list(field, "n")
-    )
-    lanes: list[dict[str, Any]] = []
-    if by == "status":
+    return Lanes(by=by, column=column)
+
+
+def kanban_columns(*, board: Board, lanes: Lanes) -> list[dict[str, Any]]:
+    """The lanes of a kanban with their counts; a "no value" lane when items lack one."""
+    live = _live_items(board)
+    if lanes.column is None:
+        field = lanes.field
+        counts = dict(live.values_list(field).annotate(n=Count("id")).values_list(field, "n"))
+    else:
+        key = KeyTextTransform(lanes.column.key, "values")
+        counts = dict(
+            live.annotate(lane=key).values_list("lane").annotate(n=Count("id"))
+            .values_list("lane", "n")
+        )
+    out: list[dict[str, Any]] = []
+    if lanes.by == "status":
         for status in status_list(board=board):
-            lanes.append({
+            out.append({
                 "id": status.pk, "name": status.name, "category": status.category,
                 "color": status.color, "wip_limit": status.wip_limit,
                 "count": counts.get(status.pk, 0),
             })
-        if counts.get(None):
-            lanes.append({"id": None, "name": "No status", "category": None, "color": "",
-                          "wip_limit": None, "count": counts[None]})
-    else:
+    elif lanes.by == "group":
         for group in group_list(board=board, archived=False):
-            lanes.append({
+            out.append({
                 "id": group.pk, "name": group.name, "category": None, "color": group.color,
                 "wip_limit": None, "count": counts.get(group.pk, 0),
             })
-    return lanes
+    else:
+        for option in (lanes.column.settings or {}).get("options") or []:
+            out.append({
+                "id": option["id"], "name": option["label"], "category": None,
+                "color": option.get("color", ""), "wip_limit": None,
+                "count": counts.get(option["id"], 0),
+            })
+    known = {lane["id"] for lane in out}
+    missing = sum(n for lane_id, n in counts.items() if lane_id not in known)
+    if lanes.by != "group" and missing:
+        out.append({"id": None, "name": "No value" if lanes.column else "No status",
+                    "category": None, "color": "", "wip_limit": None, "count": missing})
+    return out
 
 
 def kanban_cards(
-    *, board: Board, by: str, per_column: int, lane: int | None = None,
-    after: tuple[str, int] | None = None, only_lane: bool = False,
-) -> dict[int | None, list[Item]]:
-    """Up to `per_column` + 1 cards per lane (the extra one tells whether there is more).
+    *, board: Board, lanes: Lanes, lane_ids: list[Any], per_column: int,
+    after: tuple[str, int] | None = None,
+) -> dict[Any, list[Item]]:
+    """Up to `per_column` + 1 cards of each lane in `lane_ids` (the extra one tells whether
+    there is more), each lane starting after the (position, id) `after` when given.
 
-    With `only_lane`, only the lane `lane` is read, starting after the (position, id) `after`.
+    Where the database can limit each part of a UNION (PostgreSQL), all lanes are read in one
+    query, each part an index range scan; elsewhere one query per lane.
     """
-    field = f"{by}_id"
     qs = _live_items(board)
-    if only_lane:
-        qs = qs.filter(**{field: lane})
-        if after is not None:
-            position, item_id = after
-            qs = qs.filter(Q(position__gt=position) | Q(position=position, id__gt=item_id))
-    cards: dict[int | None, list[Item]] = defaultdict(list)
-    for item in _first_cards(board, qs, field, per_column + 1, lane if only_lane else ...):
-        cards[getattr(item, field)].append(item)
-    return cards
-
-
-def _first_cards(board: Board, qs: QuerySet, field: str, limit: int, lane: Any) -> list[Item]:
-    """The first `limit` cards of each lane.
-
-    Where the database can limit each part of a UNION (PostgreSQL), every lane is one index
-    range scan on (board, lane, position, id); elsewhere a window function ranks all cards.
-    """
-    ordered = ("position", "id")
-    if lane is not ...:
-        return list(qs.order_by(*ordered).prefetch_related(assignee_prefetch())[:limit])
-    if connection.features.supports_slicing_ordering_in_compound:
-        lane_model = Status if field == "status_id" else Group
-        lane_ids: list[int | None] = list(
-            lane_model.objects.filter(board=board).values_list("id", flat=True)
-        )
-        if field == "status_id":
-            lane_ids.append(None)
-        parts = [
-            qs.filter(**({f"{field}__isnull": True} if lane_id is None else {field: lane_id}))
-            .order_by(*ordered)[:limit]
-            for lane_id in lane_ids
-        ]
-        if not parts:
-            return []
+    if after is not None:
+        position, item_id = after
+        qs = qs.filter(Q(position__gt=position) | Q(position=position, id__gt=item_id))
+    limit = per_column + 1
+    parts = [qs.filter(lanes.q(lane_id)).order_by("position", "id")[:limit]
+             for lane_id in lane_ids]
+    items: list[Item] = []
+    if parts and connection.features.supports_slicing_ordering_in_compound:
         combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
         items = list(combined)
-        prefetch_related_objects(items, assignee_prefetch())
-        items.sort(key=lambda item: (getattr(item, field) is None, item.position, item.pk))
-        return items
-    ranked = qs.annotate(
-        lane_rank=Window(
-            RowNumber(), partition_by=[F(field)], order_by=[F("position").asc(), F("id").asc()]
-        )
-    ).filter(lane_rank__lte=limit)
-    return list(ranked.order_by(field, *ordered).prefetch_related(assignee_prefetch()))
+    else:
+        for part in parts:
+            items += list(part)
+    prefetch_related_objects(items, assignee_prefetch())
+    cards: dict[Any, list[Item]] = defaultdict(list)
+    for item in sorted(items, key=lambda i: (i.position, i.pk)):
+        cards[lanes.lane_of(item)].append(item)
+    return cards
 
 
 def snapshot_rows(*, board: Board, chunk_size: int = 2000) -> Iterator[list[dict[str, Any]]]:

@@ -138,11 +138,15 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewS
         board = self.get_object()
         by = request.query_params.get("by", "status")
         per_column = self._per_column(request)
-        lanes = selectors.kanban_columns(board=board, by=by)
+        spec = selectors.kanban_lanes(board=board, by=by)
+        lanes = selectors.kanban_columns(board=board, lanes=spec)
         lane_param = request.query_params.get("column")
         after = None
         if lane_param is not None:
-            lane_id = None if lane_param.lower() in {"none", "null"} else self._int(lane_param)
+            if lane_param.lower() in {"none", "null"}:
+                lane_id: Any = None
+            else:
+                lane_id = lane_param if spec.column is not None else self._int(lane_param)
             lanes = [lane for lane in lanes if lane["id"] == lane_id]
             if not lanes:
                 raise ValidationFailed(f"This board has no {by} {lane_param}.",
@@ -150,9 +154,8 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewS
             cursor = request.query_params.get("cursor")
             after = decode_cursor(cursor) if cursor else None
         cards = selectors.kanban_cards(
-            board=board, by=by, per_column=per_column,
-            lane=lanes[0]["id"] if lane_param is not None else None, after=after,
-            only_lane=lane_param is not None,
+            board=board, lanes=spec, lane_ids=[lane["id"] for lane in lanes],
+            per_column=per_column, after=after,
         )
         context = self.get_serializer_context()
         shown: list[dict[str, Any]] = []
