@@ -175,7 +175,7 @@ class Item(models.Model):
     # Denormalised from the board so every item query can be scoped without a join.
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="items")
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="items")
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="items")
+    group = models.ForeignKey(Group, on_delete=models.RESTRICT, related_name="items")
     status = models.ForeignKey(
         Status, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )

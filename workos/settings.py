@@ -133,6 +133,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads are never served from MEDIA_ROOT by URL, only by permission-checked download views.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -246,6 +248,10 @@ CELERY_TASK_ROUTES = {
     "workos.activity.*": {"queue": os.environ.get("CELERY_EVENTS_QUEUE", "events")},
 }
 CELERY_BEAT_SCHEDULE = {
+    "purge-deleted-boards": {
+        "task": "boards.tasks.purge_deleted_boards",
+        "schedule": 6 * 3600.0,
+    },
     "sweep-undispatched-events": {
         "task": "workos.activity.tasks.sweep_undispatched",
         "schedule": 60.0,

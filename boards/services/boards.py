@@ -345,3 +345,16 @@ def board_member_remove(*, actor: Membership, row: BoardMember) -> None:
                                                 "role": row.role}, None]},
     )
     row.delete()
+
+
+@transaction.atomic
+def boards_purge_deleted(*, now: dt.datetime | None = None) -> int:
+    """Hard-delete boards whose restore window has passed, with everything on them.
+
+    Run by a periodic task; the items go by cascade, their activity stays in the audit log.
+    """
+    cutoff = (now or timezone.now()) - RESTORE_WINDOW
+    doomed = list(Board.objects.filter(deleted_at__lt=cutoff).values_list("id", flat=True))
+    for board_id in doomed:
+        Board.objects.filter(pk=board_id).delete()
+    return len(doomed)
