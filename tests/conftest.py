@@ -34,6 +34,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _temporary_media_root(settings, tmp_path_factory):
+    """Uploaded files go to a temporary directory, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
     yield

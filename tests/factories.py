@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 
 from boards.models import (
     Board,
@@ -16,6 +17,7 @@ from boards.models import (
     StatusCategory,
     View,
 )
+from workos.activity.models import Attachment, Comment, Notification
 from workos.tenancy.models import AccessToken, Membership, Role, Team, Workspace
 from workos.tenancy.tokens import token_digest, token_display_prefix, token_generate
 
@@ -150,6 +152,59 @@ class ViewFactory(factory.django.DjangoModelFactory):
     config = factory.LazyFunction(dict)
 
 
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment on an item; the body is written as the sanitiser would store it."""
+
+    class Meta:
+        model = Comment
+        exclude = ("item",)
+
+    item = factory.SubFactory(ItemFactory)
+    workspace = factory.SelfAttribute("item.workspace")
+    target_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Item))
+    target_id = factory.SelfAttribute("item.pk")
+    author = factory.SubFactory(MembershipFactory, workspace=factory.SelfAttribute("..workspace"))
+    body_text = factory.Sequence(lambda n: f"Comment {n}")
+    body_html = factory.LazyAttribute(lambda o: f"<p>{o.body_text}</p>")
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A small file on an item, in the default storage (a temporary MEDIA_ROOT in tests)."""
+
+    class Meta:
+        model = Attachment
+        exclude = ("item",)
+
+    item = factory.SubFactory(ItemFactory)
+    workspace = factory.SelfAttribute("item.workspace")
+    target_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Item))
+    target_id = factory.SelfAttribute("item.pk")
+    uploaded_by = factory.SubFactory(
+        MembershipFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    file = factory.django.FileField(data=b"hello", filename="notes.txt")
+    original_name = "notes.txt"
+    content_type = "text/plain"
+    size = 5
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+        exclude = ("item",)
+
+    item = factory.SubFactory(ItemFactory)
+    workspace = factory.SelfAttribute("item.workspace")
+    recipient = factory.SubFactory(
+        MembershipFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    verb = "mentioned"
+    actor_label = "Someone"
+    target_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Item))
+    target_id = factory.SelfAttribute("item.pk")
+    title = factory.Sequence(lambda n: f"Notification {n}")
+
+
 def make_token(membership: Membership, *, read_only: bool = False, **extra) -> tuple[AccessToken, str]:
     secret = token_generate()
     token = AccessToken.objects.create(
@@ -179,8 +234,12 @@ def populate_workspace(owner: Membership) -> dict[type, object]:
     item = ItemFactory(board=board, group=group, status=status)
     dependency = DependencyFactory(predecessor=item, successor=ItemFactory(board=board, group=group))
     view = ViewFactory(board=board, created_by=owner)
+    comment = CommentFactory(item=item, author=owner)
+    attachment = AttachmentFactory(item=item, uploaded_by=owner)
+    notification = NotificationFactory(item=item, recipient=owner)
     return {
         Membership: other, Team: team, AccessToken: token, Board: board,
         BoardMember: board_member, Group: group, Status: status, Column: column, Item: item,
-        Dependency: dependency, View: view,
+        Dependency: dependency, View: view, Comment: comment, Attachment: attachment,
+        Notification: notification,
     }

@@ -9,14 +9,20 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from boards.api import collab_urls as boards_collab_api
+from boards.api import csv_urls as boards_csv_api
 from boards.api import urls as boards_api
 from dashboards import urls as dashboard_urls
+from workos.activity import urls as activity_api
 from workos.tenancy import views as tenancy_views
 from workos.tenancy.api import urls as tenancy_api
 
 workspace_api = [
     *tenancy_api.scoped,
     *boards_api.scoped,
+    *boards_csv_api.scoped,
+    *boards_collab_api.scoped,
+    *activity_api.scoped,
 ]
 
 api_v1 = [

@@ -37,9 +37,12 @@ HEADER_FIELDS: dict[str, str] = {
 _TRUE = frozenset({"true", "yes", "y", "1", "x", "✓", "✔", "on", "checked"})
 _FALSE = frozenset({"false", "no", "n", "0", "off", "unchecked", ""})
 _EMAIL_IN_BRACKETS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>")
-_TIMELINE_SPLIT = re.compile(r"\s+(?:–|—|-|to)\s+|\s*[–—]\s*|\s*/\s*(?=\d{4}-)")
+# Between the dates of a timeline: an en or em dash, " - ", " to ", or "/" (ISO 8601).
+_TIMELINE_SPLIT = re.compile(
+    r"\s+(?:\u2013|\u2014|-|to)\s+|\s*[\u2013\u2014]\s*|\s*/\s*(?=\d{4}-)")
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _CURRENCY = re.compile(r"^(?:[A-Za-z]{3}|[€$£¥₹])\s*|\s*(?:[A-Za-z]{3}|[€$£¥₹])$")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -61,13 +64,14 @@ def split_list(cell: str) -> list[str]:
 
 
 def parse_date(cell: str) -> dt.date:
-    try:
-        # A date with a time (2025-03-31T09:00) keeps its day.
-        return dt.date.fromisoformat(cell[:10]) if len(cell) >= 10 and cell[4] == "-" else (
-            dt.date.fromisoformat(cell.replace("/", "-")))
-    except ValueError:
-        raise CellError(f"'{cell}' is not a date; write it as YYYY-MM-DD, "
-                        "such as 2025-03-31.") from None
+    text = cell.replace("/", "-")
+    if _DATE.fullmatch(text):
+        try:
+            # A date with a time (2025-03-31T09:00) keeps its day.
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    raise CellError(f"'{cell}' is not a date; write it as YYYY-MM-DD, such as 2025-03-31.")
 
 
 def parse_bool(cell: str) -> bool:
@@ -144,7 +148,7 @@ def _timeline(cell: str) -> dict[str, str] | str:
     if len(parts) == 1:
         return {"start": parts[0].strip(), "end": parts[0].strip()}
     if len(parts) != 2:
-        raise CellError(f"'{cell}' is not a timeline; write it as 2025-03-01 – 2025-03-31.")
+        raise CellError(f"'{cell}' is not a timeline; write it as 2025-03-01 - 2025-03-31.")
     return {"start": parts[0].strip(), "end": parts[1].strip()}
 
 

@@ -22,7 +22,12 @@ from boards.services.access import (
     require_item_write,
 )
 from boards.services.values import values_clean, values_merge
-from workos.activity.services import activities_record, activity_record
+from workos.activity.services import (
+    activities_record,
+    activity_record,
+    collaboration_purge,
+    notify,
+)
 from workos.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from workos.tenancy.models import Membership
 
@@ -273,6 +278,7 @@ def item_create(*, actor: Membership, board: Board, fields: dict[str, Any]) -> I
                        fields={"external_id": ["Taken."]}) from exc
     if assignees:
         item.assignees.set(assignees)
+        notify_assigned(actor=actor, item=item, before=[], after=assignees)
     item.assignee_ids_cache = sorted(assignees or [])
     activity_record(
         workspace=actor.workspace, actor=actor.user, verb="item.created", target=item,
@@ -298,6 +304,22 @@ def lock_item(item: Item, expected_version: int | None) -> Item:
     return locked
 
 
+def notify_assigned(*, actor: Membership, item: Item, before: list[int], after: list[int]
+                    ) -> None:
+    """Tell the people newly assigned to an item (never the person who assigned themselves)."""
+    added = set(after) - set(before)
+    if not added:
+        return
+    notify(
+        workspace=actor.workspace,
+        recipients=list(Membership.objects.filter(workspace=actor.workspace, id__in=added)),
+        verb="assigned", target=item, title=f"You were assigned to '{item.name}'",
+        actor_label=actor.display_name, actor=actor,
+        link=f"/api/v1/workspaces/{actor.workspace.slug}/items/{item.pk}/",
+        data={"board": item.board_id},
+    )
+
+
 def save_item(item: Item, assignees: list[int] | None) -> None:
     item.version += 1
     item.save()
@@ -318,6 +340,9 @@ def item_update(
     changes, assignees = item_apply(item=item, ctx=ctx, actor=actor, fields=fields)
     if changes:
         save_item(item, assignees)
+        if "assignees" in changes:
+            before, after = changes["assignees"]
+            notify_assigned(actor=actor, item=item, before=before, after=after)
         activity_record(
             workspace=actor.workspace, actor=actor.user, verb="item.updated", target=item,
             changes=changes, data={"board": item.board_id},
@@ -416,4 +441,5 @@ def item_delete(*, actor: Membership, item: Item) -> None:
         entries=[("item.deleted", row, {"name": [row.name, None]}, {"board": row.board_id})
                  for row in rows],
     )
+    collaboration_purge(workspace=actor.workspace, model=Item, ids=[r.pk for r in rows])
     Item.objects.filter(Q(pk=item.pk) | Q(pk__in=[r.pk for r in rows])).delete()

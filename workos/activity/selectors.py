@@ -1,4 +1,5 @@
-"""Reads of activity: an object's history and the undispatched events."""
+"""Reads of activity (an object's history, the undispatched events) and of the comments,
+attachments and notifications around objects. Every read names its workspace."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from workos.activity.models import Activity
-from workos.tenancy.models import Workspace
+from workos.activity.models import Activity, Attachment, Comment, Notification
+from workos.errors import NotFound
+from workos.tenancy.models import Membership, Workspace
 
 
 def activity_for_target(*, workspace: Workspace, target: models.Model) -> QuerySet:
@@ -40,3 +42,48 @@ def activities_undispatched(*, older_than: timedelta, limit: int = 500) -> list[
         .order_by("created_at", "id")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def _target_filter(workspace: Workspace, target: models.Model) -> dict[str, object]:
+    return {
+        "workspace": workspace,
+        "target_type": ContentType.objects.get_for_model(target, for_concrete_model=False),
+        "target_id": target.pk,
+    }
+
+
+def comment_list(*, workspace: Workspace, target: models.Model) -> QuerySet:
+    """The live (not deleted) comments on `target`, newest first, with their authors."""
+    return (
+        Comment.objects.filter(**_target_filter(workspace, target), deleted_at__isnull=True)
+        .select_related("author__user")
+        .order_by("-id")
+    )
+
+
+def comment_get(*, workspace: Workspace, target: models.Model, id: int) -> Comment:
+    comment = comment_list(workspace=workspace, target=target).filter(id=id).first()
+    if comment is None:
+        raise NotFound("Comment not found.")
+    return comment
+
+
+def attachment_list(*, workspace: Workspace, target: models.Model) -> QuerySet:
+    return Attachment.objects.filter(**_target_filter(workspace, target)).order_by("-id")
+
+
+def attachment_get(*, workspace: Workspace, target: models.Model, id: int) -> Attachment:
+    attachment = attachment_list(workspace=workspace, target=target).filter(id=id).first()
+    if attachment is None:
+        raise NotFound("Attachment not found.")
+    return attachment
+
+
+def notification_list(*, membership: Membership, unread: bool | None = None) -> QuerySet:
+    """The member's own notifications in their workspace, newest first."""
+    qs = Notification.objects.filter(
+        workspace_id=membership.workspace_id, recipient=membership
+    ).select_related("target_type")
+    if unread is not None:
+        qs = qs.filter(read_at__isnull=unread)
+    return qs.order_by("-id")

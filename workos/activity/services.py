@@ -1,20 +1,22 @@
-"""Recording activity in the caller's transaction and queueing its dispatch on commit."""
+"""Recording activity in the caller's transaction and queueing its dispatch on commit; writing
+notifications and clearing the collaboration around deleted objects."""
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 
-from workos.activity.models import Activity
-from workos.tenancy.models import Workspace
+from workos.activity.models import Activity, Attachment, Comment, Notification
+from workos.tenancy.models import Membership, Workspace
 
 
 @dataclass(frozen=True)
@@ -111,3 +113,83 @@ def activities_mark_dispatched(*, ids: list[int]) -> int:
     return Activity.objects.filter(id__in=ids, dispatched_at__isnull=True).update(
         dispatched_at=timezone.now()
     )
+
+
+def notify(
+    *,
+    workspace: Workspace,
+    recipients: Iterable[Membership],
+    verb: str,
+    target: models.Model,
+    title: str,
+    actor_label: str,
+    actor: Membership | None = None,
+    link: str = "",
+    data: dict[str, Any] | None = None,
+) -> list[Notification]:
+    """Notify each recipient once, with one INSERT, in the caller's transaction.
+
+    The actor is skipped (nobody is told about what they did themselves), and so is anyone who
+    is not a member of `workspace`. Callers decide who may learn about `target`: a notification's
+    title must not reach someone who cannot see what it names.
+    """
+    target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
+    seen: set[int] = set()
+    rows = []
+    for recipient in recipients:
+        if recipient.workspace_id != workspace.pk or recipient.pk in seen:
+            continue
+        if actor is not None and recipient.pk == actor.pk:
+            continue
+        seen.add(recipient.pk)
+        rows.append(
+            Notification(
+                workspace=workspace, recipient=recipient, verb=verb,
+                actor_label=actor_label[:200], target_type=target_type, target_id=target.pk,
+                title=title[:300], link=link[:500], data=data or {},
+            )
+        )
+    return Notification.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def notifications_mark_read(*, membership: Membership, ids: list[int] | None = None) -> int:
+    """Mark the member's unread notifications read: the given ids, or all. Ids of other members'
+    notifications are ignored, not an error, so a client cannot probe for them."""
+    unread = Notification.objects.filter(
+        workspace_id=membership.workspace_id, recipient=membership, read_at__isnull=True
+    )
+    if ids is not None:
+        unread = unread.filter(id__in=ids)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def collaboration_purge(
+    *, workspace: Workspace, model: type[models.Model], ids: list[int]
+) -> None:
+    """Remove the comments, attachments and notifications of objects being deleted for good.
+
+    A generic target has no database cascade, so the service that deletes the objects calls
+    this in its transaction; the files go once it commits.
+    """
+    target_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    scope = {"workspace": workspace, "target_type": target_type, "target_id__in": ids}
+    files = list(Attachment.objects.filter(**scope).values_list("file", flat=True))
+    Attachment.objects.filter(**scope).delete()
+    Comment.objects.filter(**scope).delete()
+    Notification.objects.filter(**scope).delete()
+    files_delete_on_commit(files)
+
+
+def files_delete_on_commit(names: list[str]) -> None:
+    """Delete stored files once the transaction that stopped referring to them commits; a
+    rollback keeps them, so a row is never left pointing at a missing file."""
+
+    def delete() -> None:
+        for name in names:
+            if name:
+                default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
