@@ -123,6 +123,8 @@ def build(token: str) -> list[Scenario]:
     snapshot_sql = (f"SELECT {ITEM_COLUMNS} FROM boards_item i WHERE i.board_id = %s AND "
                     "i.archived_at IS NULL ORDER BY i.position, i.id")
     return [
+        # The cost of any authenticated API call here: token, routing, rendering, gunicorn.
+        Scenario("request floor: GET me/", "GET", lambda: "/api/v1/me/"),
         Scenario("page of 100 (100k board)", "GET",
                  lambda: f"{base}/items/?board={big.pk}&page_size=100",
                  floor_sql=lambda: (page_sql, [big.pk])),
