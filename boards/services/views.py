@@ -1,8 +1,9 @@
 """Writes of saved views. Anyone who can read a board may keep personal views of it; shared
 views are the board editors' to manage.
 
-A view's config is data a client renders, so it is checked against an allowlist: filters,
-sorts and grouping may only name core item fields and the board's column keys.
+A view's config is checked by `boards.selectors.view_config`, the rules that also apply it:
+filters, sorts and grouping may only name core item fields and the board's column keys, with
+operators that fit each field's type.
 """
 
 from __future__ import annotations
@@ -11,81 +12,17 @@ from typing import Any
 
 from django.db import transaction
 
-from boards.models import Board, Column, View, ViewKind
+from boards.models import Board, View, ViewKind
+from boards.selectors.view_config import view_config_validate
 from boards.services.access import EDITOR, VIEWER, diff, require_board_role
 from workos.activity.services import activity_record
 from workos.errors import PermissionDenied, ValidationFailed
 from workos.tenancy.models import Membership
 
-CORE_FIELDS = frozenset({
-    "name", "group", "status", "status_category", "assignees", "parent", "start_date",
-    "due_date", "estimate_hours", "priority", "is_milestone", "position", "created_at",
-    "updated_at", "completed_at", "archived_at",
-})
-FILTER_OPS = frozenset({
-    "eq", "ne", "gt", "gte", "lt", "lte", "in", "contains", "empty", "not_empty",
-})
-CONFIG_KEYS = frozenset({
-    "filters", "sorts", "group_by", "columns", "date_field", "end_date_field", "chart",
-    "per_column",
-})
-
-
-def _bad(message: str) -> ValidationFailed:
-    return ValidationFailed(message, fields={"config": [message]})
-
-
-def _known(board: Board) -> set[str]:
-    return CORE_FIELDS | set(Column.objects.filter(board=board).values_list("key", flat=True))
-
-
-def _check_field(name: Any, known: set[str], where: str) -> str:
-    if not isinstance(name, str) or name not in known:
-        raise _bad(f"{where}: '{name}' is neither an item field nor a column of this board.")
-    return name
-
 
 def config_clean(board: Board, config: Any) -> dict[str, Any]:
-    if config is None:
-        return {}
-    if not isinstance(config, dict):
-        raise _bad("A view's config is a JSON object.")
-    unknown = sorted(set(config) - CONFIG_KEYS)
-    if unknown:
-        raise _bad(f"Unknown config keys: {', '.join(unknown)}; use "
-                   f"{', '.join(sorted(CONFIG_KEYS))}.")
-    known = _known(board)
-    filters = config.get("filters", [])
-    if not isinstance(filters, list):
-        raise _bad("filters is a list of {field, op, value}.")
-    for index, rule in enumerate(filters):
-        if not isinstance(rule, dict):
-            raise _bad(f"filters[{index}] is an object with field, op and value.")
-        _check_field(rule.get("field"), known, f"filters[{index}]")
-        if rule.get("op", "eq") not in FILTER_OPS:
-            raise _bad(f"filters[{index}]: '{rule.get('op')}' is not an operator; use "
-                       f"{', '.join(sorted(FILTER_OPS))}.")
-    sorts = config.get("sorts", [])
-    if not isinstance(sorts, list):
-        raise _bad("sorts is a list of {field, direction}.")
-    for index, rule in enumerate(sorts):
-        if not isinstance(rule, dict):
-            raise _bad(f"sorts[{index}] is an object with field and direction.")
-        _check_field(rule.get("field"), known, f"sorts[{index}]")
-        if rule.get("direction", "asc") not in {"asc", "desc"}:
-            raise _bad(f"sorts[{index}]: direction is asc or desc.")
-    for key in ("group_by", "date_field", "end_date_field"):
-        if config.get(key) is not None:
-            _check_field(config[key], known, key)
-    columns = config.get("columns")
-    if columns is not None:
-        if not isinstance(columns, list):
-            raise _bad("columns is a list of field names and column keys.")
-        for name in columns:
-            _check_field(name, known, "columns")
-    if "chart" in config and not isinstance(config["chart"], dict):
-        raise _bad("chart is a JSON object.")
-    return config
+    """Check a view's config field by field: the same rules that apply it to items."""
+    return view_config_validate(board, config)
 
 
 def _check_kind(kind: str) -> str:
