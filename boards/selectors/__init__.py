@@ -31,6 +31,7 @@ from boards.selectors.items import (
     item_changes,
     item_get,
     item_list,
+    item_one_queryset,
 )
 from boards.selectors.links import (
     dependency_edges,
@@ -61,6 +62,7 @@ __all__ = [
     "item_changes",
     "item_get",
     "item_list",
+    "item_one_queryset",
     "item_rows",
     "kanban_cards",
     "kanban_columns",

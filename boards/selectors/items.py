@@ -124,6 +124,15 @@ def _with_sort_keys(qs: QuerySet) -> QuerySet:
     )
 
 
+def item_one_queryset(*, workspace: Workspace, membership: Membership) -> QuerySet:
+    """Visible items, archived or not, for reading or writing one: no list sort keys."""
+    return (
+        _items_base(workspace=workspace, membership=membership)
+        .select_related("board", "status")
+        .prefetch_related(assignee_prefetch())
+    )
+
+
 def item_get(*, workspace: Workspace, membership: Membership, id: int) -> Item:
     """One visible item, archived or not."""
     item = (

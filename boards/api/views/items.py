@@ -87,9 +87,11 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
 
     def scoped_queryset(self) -> QuerySet:
         # One item is found archived or not; lists take the query's filters.
-        filters = _filters(self.request) if self.action == "list" else ItemFilters(archived=None)
+        if self.action != "list":
+            return selectors.item_one_queryset(workspace=self.workspace,
+                                               membership=self.membership)
         return selectors.item_list(workspace=self.workspace, membership=self.membership,
-                                   filters=filters)
+                                   filters=_filters(self.request))
 
     def _board(self, board_id: int | None) -> Any:
         if board_id is None:
