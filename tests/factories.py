@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +19,15 @@ from boards.models import (
     Status,
     StatusCategory,
     View,
+)
+from timetracking.models import (
+    Allocation,
+    Rate,
+    TimeEntry,
+    TimeOff,
+    Timesheet,
+    WorkSchedule,
+    week_start_of,
 )
 from workos.activity.models import Attachment, Comment, Notification
 from workos.tenancy.models import AccessToken, Membership, Role, Team, Workspace
@@ -205,6 +217,91 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Notification {n}")
 
 
+# --- time tracking ------------------------------------------------------------------------
+
+
+class TimesheetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Timesheet
+        django_get_or_create = ("member", "week_start")
+
+    member = factory.SubFactory(MembershipFactory)
+    workspace = factory.SelfAttribute("member.workspace")
+    week_start = dt.date(2026, 3, 2)
+
+
+class TimeEntryFactory(factory.django.DjangoModelFactory):
+    """An entry written directly (no service checks); one hour per entry, each an hour after
+    the previous so sequences of them never overlap."""
+
+    class Meta:
+        model = TimeEntry
+
+    member = factory.SubFactory(MembershipFactory)
+    workspace = factory.SelfAttribute("member.workspace")
+    item = None
+    board = factory.LazyAttribute(lambda o: o.item.board if o.item else None)
+    started_at = factory.Sequence(
+        lambda n: dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC) + dt.timedelta(hours=n)
+    )
+    duration_minutes = 60
+    ended_at = factory.LazyAttribute(
+        lambda o: o.started_at + dt.timedelta(minutes=o.duration_minutes)
+    )
+    date = factory.LazyAttribute(lambda o: o.started_at.date())
+    timesheet = factory.SubFactory(
+        TimesheetFactory, member=factory.SelfAttribute("..member"),
+        week_start=factory.LazyAttribute(lambda o: week_start_of(o.factory_parent.date)),
+    )
+    billable = True
+
+
+class RateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rate
+
+    member = factory.SubFactory(MembershipFactory)
+    workspace = factory.SelfAttribute("member.workspace")
+    board = None
+    cost_rate = decimal.Decimal("50.00")
+    bill_rate = decimal.Decimal("100.00")
+    effective_from = dt.date(2026, 1, 1)
+
+
+class WorkScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkSchedule
+
+    member = factory.SubFactory(MembershipFactory)
+    workspace = factory.SelfAttribute("member.workspace")
+    hours = factory.LazyFunction(lambda: [8, 8, 8, 8, 8, 0, 0])
+
+
+class TimeOffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeOff
+
+    member = factory.SubFactory(MembershipFactory)
+    workspace = factory.SelfAttribute("member.workspace")
+    start_date = dt.date(2026, 3, 3)
+    end_date = factory.SelfAttribute("start_date")
+    status = "approved"
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    board = factory.SubFactory(BoardFactory)
+    workspace = factory.SelfAttribute("board.workspace")
+    member = factory.SubFactory(
+        MembershipFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    start_date = dt.date(2026, 3, 2)
+    end_date = dt.date(2026, 3, 13)
+    hours_per_week = decimal.Decimal("10.00")
+
+
 def make_token(membership: Membership, *, read_only: bool = False, **extra) -> tuple[AccessToken, str]:
     secret = token_generate()
     token = AccessToken.objects.create(
@@ -237,9 +334,15 @@ def populate_workspace(owner: Membership) -> dict[type, object]:
     comment = CommentFactory(item=item, author=owner)
     attachment = AttachmentFactory(item=item, uploaded_by=owner)
     notification = NotificationFactory(item=item, recipient=owner)
+    entry = TimeEntryFactory(member=other, item=item)
+    rate = RateFactory(member=other)
+    schedule = WorkScheduleFactory(member=other)
+    time_off = TimeOffFactory(member=other)
+    allocation = AllocationFactory(member=other, board=board)
     return {
         Membership: other, Team: team, AccessToken: token, Board: board,
         BoardMember: board_member, Group: group, Status: status, Column: column, Item: item,
         Dependency: dependency, View: view, Comment: comment, Attachment: attachment,
-        Notification: notification,
+        Notification: notification, TimeEntry: entry, Timesheet: entry.timesheet, Rate: rate,
+        WorkSchedule: schedule, TimeOff: time_off, Allocation: allocation,
     }

@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workos.activity.tasks.sweep_undispatched",
         "schedule": 60.0,
     },
+    # Hourly, so each workspace's members hear at 9:00 their time; a week is reminded once.
+    "remind-unsubmitted-timesheets": {
+        "task": "timetracking.tasks.remind_unsubmitted_timesheets",
+        "schedule": 3600.0,
+    },
 }
 
 LOGGING = {

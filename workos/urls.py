@@ -13,6 +13,7 @@ from boards.api import collab_urls as boards_collab_api
 from boards.api import csv_urls as boards_csv_api
 from boards.api import urls as boards_api
 from dashboards import urls as dashboard_urls
+from timetracking.api import urls as timetracking_api
 from workos.activity import urls as activity_api
 from workos.tenancy import views as tenancy_views
 from workos.tenancy.api import urls as tenancy_api
@@ -23,6 +24,7 @@ workspace_api = [
     *boards_csv_api.scoped,
     *boards_collab_api.scoped,
     *activity_api.scoped,
+    *timetracking_api.scoped,
 ]
 
 api_v1 = [
