@@ -86,8 +86,11 @@ def _related_values(ids: set[int]) -> dict[int, dict[str, Any]]:
     ))
 
 
-def fill_computed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add computed column values to item rows shaped like the API (`id`, `board`, `values`)."""
+def fill_computed(rows: list[dict[str, Any]], *, hide_time: bool = False) -> list[dict[str, Any]]:
+    """Add computed column values to item rows shaped like the API (`id`, `board`, `values`).
+
+    `hide_time` leaves time tracked empty: guests never see other people's time.
+    """
     if not rows:
         return rows
     columns = computed_columns(row["board"] for row in rows)
@@ -97,7 +100,7 @@ def fill_computed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [row["id"] for row in rows]
     children = _children(ids) if "rollup" in wanted else {}
     tracked = _providers["time_tracked"](ids) if (
-        "time_tracked" in wanted and "time_tracked" in _providers
+        "time_tracked" in wanted and "time_tracked" in _providers and not hide_time
     ) else {}
     related: dict[int, dict[str, Any]] = {}
     if "mirror" in wanted:

@@ -145,7 +145,8 @@ class ItemPageSerializer(serializers.ListSerializer):
     """Items rendered together: computed column values are worked out for all of them at once."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        return fill_computed(super().to_representation(data))
+        return fill_computed(super().to_representation(data),
+                             hide_time=self.context.get("hide_time", True))
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -175,7 +176,8 @@ class ItemSerializer(serializers.ModelSerializer):
         if not isinstance(self.parent, serializers.ListSerializer) and not self.context.get(
             "page"
         ):
-            fill_computed([data])  # a page fills all its items at once
+            # A page fills all its items at once.
+            fill_computed([data], hide_time=self.context.get("hide_time", True))
         return data
 
     def get_assignees(self, item: Item) -> list[int]:

@@ -151,7 +151,9 @@ def kanban_cards(
     return cards
 
 
-def snapshot_rows(*, board: Board, chunk_size: int = 2000) -> Iterator[list[dict[str, Any]]]:
+def snapshot_rows(
+    *, board: Board, chunk_size: int = 2000, hide_time: bool = False
+) -> Iterator[list[dict[str, Any]]]:
     """Every live item of the board as plain dicts, a chunk at a time, assignees included.
 
     One query streams the items; one more per chunk reads that chunk's assignees.
@@ -163,10 +165,10 @@ def snapshot_rows(*, board: Board, chunk_size: int = 2000) -> Iterator[list[dict
     for row in rows:
         chunk.append(row)
         if len(chunk) >= chunk_size:
-            yield item_rows(chunk)
+            yield item_rows(chunk, hide_time=hide_time)
             chunk = []
     if chunk:
-        yield item_rows(chunk)
+        yield item_rows(chunk, hide_time=hide_time)
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -177,7 +179,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def item_rows(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def item_rows(chunk: list[dict[str, Any]], *, hide_time: bool = False) -> list[dict[str, Any]]:
     """Rows read with `.values(*SNAPSHOT_FIELDS)` in the item's API shape, with assignees
     read in one query for the whole chunk and times as the API writes them."""
     through = Item.assignees.through
@@ -201,5 +203,5 @@ def item_rows(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "updated_at": _iso(row["updated_at"]), "completed_at": _iso(row["completed_at"]),
             "archived_at": _iso(row["archived_at"]),
         })
-    fill_computed(out)
+    fill_computed(out, hide_time=hide_time)
     return out

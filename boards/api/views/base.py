@@ -51,7 +51,14 @@ class BoardsViewSet(WorkspaceViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
         context["membership"] = getattr(self, "membership", None)
+        context["hide_time"] = self.hide_time
         return context
+
+    @property
+    def hide_time(self) -> bool:
+        """Guests never see other people's time, so time-tracked values stay empty for them."""
+        membership = getattr(self, "membership", None)
+        return membership is None or membership.role == Role.GUEST
 
 
 class BoardChildViewSet(BoardsViewSet):

@@ -168,7 +168,7 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewS
                              for row in rows]
             shown += lane["items"]
             lane["next"] = encode_cursor(rows[-1].position, rows[-1].pk) if more else None
-        fill_computed(shown)
+        fill_computed(shown, hide_time=self.hide_time)
         return Response({"board": board.pk, "by": by, "columns": lanes})
 
     @staticmethod
@@ -198,16 +198,16 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewS
             "statuses": s.StatusSerializer(selectors.status_list(board=board), many=True).data,
             "columns": s.ColumnSerializer(selectors.column_list(board=board), many=True).data,
         }
-        response = StreamingHttpResponse(_snapshot_chunks(board, head),
+        response = StreamingHttpResponse(_snapshot_chunks(board, head, self.hide_time),
                                          content_type="application/json")
         response["Cache-Control"] = "no-store"
         return response
 
 
-def _snapshot_chunks(board: Board, head: dict[str, Any]) -> Iterator[bytes]:
+def _snapshot_chunks(board: Board, head: dict[str, Any], hide_time: bool) -> Iterator[bytes]:
     yield json_dumps(head)[:-1] + b',"items":['
     first = True
-    for rows in selectors.snapshot_rows(board=board):
+    for rows in selectors.snapshot_rows(board=board, hide_time=hide_time):
         body = json_dumps(rows)[1:-1]  # the rows without the list's brackets
         if body:
             yield body if first else b"," + body

@@ -109,12 +109,14 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
         if getattr(item, "assignee_ids_cache", None) is None and before is not None:
             item.assignee_ids_cache = sorted(m.pk for m in before.assignees.all())
         if getattr(item, "assignee_ids_cache", None) is not None:
-            response = Response(s.ItemSerializer(item).data, status=code)
+            response = Response(s.ItemSerializer(item, context=self.get_serializer_context()).data,
+                                status=code)
             response["ETag"] = f'"{item.version}"'
             return response
         fresh = selectors.item_get(workspace=self.workspace, membership=self.membership,
                                    id=item.pk)
-        response = Response(s.ItemSerializer(fresh).data, status=code)
+        response = Response(s.ItemSerializer(fresh, context=self.get_serializer_context()).data,
+                            status=code)
         response["ETag"] = f'"{fresh.version}"'
         return response
 
@@ -125,7 +127,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
         queryset = self.filter_queryset(self.get_queryset())
         sort_keys = [k for k in SORT_KEYS.values() if k in queryset.query.annotations]
         page = self.paginate_queryset(queryset.values(*SNAPSHOT_FIELDS, *sort_keys))
-        return self.get_paginated_response(selectors.item_rows(list(page or [])))
+        return self.get_paginated_response(
+            selectors.item_rows(list(page or []), hide_time=self.hide_time)
+        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
@@ -214,7 +218,8 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
             workspace=self.workspace, membership=self.membership,
             filters=ItemFilters(archived=None),
         ).filter(id__in=[i.pk for i in items]).order_by("id")
-        return Response({"results": s.ItemSerializer(fresh, many=True).data})
+        return Response({"results": s.ItemSerializer(
+            fresh, many=True, context=self.get_serializer_context()).data})
 
     @extend_schema(request=s.ItemUpsertSerializer,
                    responses={200: s.ItemSerializer, 201: s.ItemSerializer,

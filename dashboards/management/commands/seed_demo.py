@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from boards.demo import seed_boards
+from timetracking.demo import seed_time
 from workos.tenancy import demo, services
 from workos.tenancy.models import Workspace
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             seeded = demo.seed_people()
             owner = seeded.members["olivia@example.com"]
-            boards = seed_boards(owner, seeded.members, timezone.localdate())
+            today = timezone.localdate()
+            boards = seed_boards(owner, seeded.members, today)
+            seed_time(owner, seeded.members, boards, today)
             tokens = {
                 email: services.token_create(actor=membership, name="demo token")[1]
                 for email, membership in seeded.members.items()
