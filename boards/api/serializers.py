@@ -145,8 +145,10 @@ class ItemPageSerializer(serializers.ListSerializer):
     """Items rendered together: computed column values are worked out for all of them at once."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        return fill_computed(super().to_representation(data),
-                             hide_time=self.context.get("hide_time", True))
+        rows = super().to_representation(data)
+        if self.context.get("page"):
+            return rows  # the caller fills the whole page
+        return fill_computed(rows, hide_time=self.context.get("hide_time", True))
 
 
 class ItemSerializer(serializers.ModelSerializer):

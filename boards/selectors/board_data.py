@@ -7,21 +7,18 @@ chunks without building model instances.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
-from django.utils import timezone
 
 from boards.computed import fill_computed
 from boards.models import Board, Column, Item
 from boards.selectors.boards import group_list, status_list
-from boards.selectors.items import assignee_prefetch
 from workos.errors import ValidationFailed
 
 KANBAN_BY = ("status", "group")
@@ -56,10 +53,11 @@ class Lanes:
             return Q(**{f"{key}__isnull": True}) | Q(**{key: None})
         return Q(**{key: lane_id})
 
-    def lane_of(self, item: Item) -> Any:
+    def lane_of_row(self, row: dict[str, Any]) -> Any:
+        """The lane of an item row in the API's shape."""
         if self.column is None:
-            return getattr(item, self.field)
-        value = (item.values or {}).get(self.column.key)
+            return row[self.by]
+        value = (row["values"] or {}).get(self.column.key)
         return value if isinstance(value, str) else None
 
 
@@ -122,10 +120,11 @@ def kanban_columns(*, board: Board, lanes: Lanes) -> list[dict[str, Any]]:
 
 def kanban_cards(
     *, board: Board, lanes: Lanes, lane_ids: list[Any], per_column: int,
-    after: tuple[str, int] | None = None,
-) -> dict[Any, list[Item]]:
+    after: tuple[str, int] | None = None, hide_time: bool = False,
+) -> dict[Any, list[dict[str, Any]]]:
     """Up to `per_column` + 1 cards of each lane in `lane_ids` (the extra one tells whether
-    there is more), each lane starting after the (position, id) `after` when given.
+    there is more), each lane starting after the (position, id) `after` when given, as rows in
+    the item's API shape.
 
     Where the database can limit each part of a UNION (PostgreSQL), all lanes are read in one
     query, each part an index range scan; elsewhere one query per lane.
@@ -135,19 +134,19 @@ def kanban_cards(
         position, item_id = after
         qs = qs.filter(Q(position__gt=position) | Q(position=position, id__gt=item_id))
     limit = per_column + 1
-    parts = [qs.filter(lanes.q(lane_id)).order_by("position", "id")[:limit]
-             for lane_id in lane_ids]
-    items: list[Item] = []
+    parts = [qs.filter(lanes.q(lane_id)).order_by("position", "id")
+             .values(*SNAPSHOT_FIELDS)[:limit] for lane_id in lane_ids]
+    raw: list[dict[str, Any]] = []
     if parts and connection.features.supports_slicing_ordering_in_compound:
         combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        items = list(combined)
+        raw = list(combined)
     else:
         for part in parts:
-            items += list(part)
-    prefetch_related_objects(items, assignee_prefetch())
-    cards: dict[Any, list[Item]] = defaultdict(list)
-    for item in sorted(items, key=lambda i: (i.position, i.pk)):
-        cards[lanes.lane_of(item)].append(item)
+            raw += list(part)
+    raw.sort(key=lambda row: (row["position"], row["id"]))
+    cards: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for row in item_rows(raw, hide_time=hide_time):
+        cards[lanes.lane_of_row(row)].append(row)
     return cards
 
 
@@ -171,14 +170,6 @@ def snapshot_rows(
         yield item_rows(chunk, hide_time=hide_time)
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
-    """A time written as the API's serializers write it (UTC as `Z`)."""
-    if moment is None:
-        return None
-    text = timezone.localtime(moment).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def item_rows(chunk: list[dict[str, Any]], *, hide_time: bool = False) -> list[dict[str, Any]]:
     """Rows read with `.values(*SNAPSHOT_FIELDS)` in the item's API shape, with assignees
     read in one query for the whole chunk and times as the API writes them."""
@@ -199,9 +190,10 @@ def item_rows(chunk: list[dict[str, Any]], *, hide_time: bool = False) -> list[d
             "estimate_hours": row["estimate_hours"], "priority": row["priority"],
             "position": row["position"], "is_milestone": row["is_milestone"],
             "values": row["values"], "version": row["version"],
-            "external_id": row["external_id"], "created_at": _iso(row["created_at"]),
-            "updated_at": _iso(row["updated_at"]), "completed_at": _iso(row["completed_at"]),
-            "archived_at": _iso(row["archived_at"]),
+            # Times stay datetimes: the JSON renderer writes them as the serializers do.
+            "external_id": row["external_id"], "created_at": row["created_at"],
+            "updated_at": row["updated_at"], "completed_at": row["completed_at"],
+            "archived_at": row["archived_at"],
         })
     fill_computed(out, hide_time=hide_time)
     return out

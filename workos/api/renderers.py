@@ -26,7 +26,8 @@ def _default(value: Any) -> Any:
 
 
 def json_dumps(data: Any) -> bytes:
-    return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+    # UTC as "Z", as DRF's serializers write times, so rows and serialized objects agree.
+    return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z)
 
 
 class ORJSONRenderer(BaseRenderer):

@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from boards import selectors, services
 from boards.api import serializers as s
 from boards.api.views.base import BoardsViewSet
-from boards.computed import fill_computed
 from boards.models import Board
 from workos.api.renderers import json_dumps
 from workos.errors import ValidationFailed
@@ -155,20 +154,14 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewS
             after = decode_cursor(cursor) if cursor else None
         cards = selectors.kanban_cards(
             board=board, lanes=spec, lane_ids=[lane["id"] for lane in lanes],
-            per_column=per_column, after=after,
+            per_column=per_column, after=after, hide_time=self.hide_time,
         )
-        context = self.get_serializer_context()
-        shown: list[dict[str, Any]] = []
         for lane in lanes:
             rows = cards.get(lane["id"], [])
             more = len(rows) > per_column
-            rows = rows[:per_column]
-            # Rendered one by one and filled together, so computed values cost one pass.
-            lane["items"] = [s.ItemSerializer(row, context={**context, "page": True}).data
-                             for row in rows]
-            shown += lane["items"]
-            lane["next"] = encode_cursor(rows[-1].position, rows[-1].pk) if more else None
-        fill_computed(shown, hide_time=self.hide_time)
+            lane["items"] = rows[:per_column]
+            last = lane["items"][-1] if more else None
+            lane["next"] = encode_cursor(last["position"], last["id"]) if last else None
         return Response({"board": board.pk, "by": by, "columns": lanes})
 
     @staticmethod
