@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from boards.models import Item
@@ -87,6 +88,21 @@ def items_bulk(
     return items
 
 
+def _write_changed(items: list[Item], fields: set[str], now: Any) -> None:
+    """Write only the fields that changed: one UPDATE when every item took the same values
+    (the usual bulk edit), else one CASE-per-field UPDATE of just those fields."""
+    if not items:
+        return
+    columns = [Item._meta.get_field(name).attname for name in sorted(fields)]
+    same = {column: getattr(items[0], column) for column in columns}
+    if all(getattr(item, column) == value for item in items for column, value in same.items()):
+        Item.objects.filter(pk__in=[item.pk for item in items]).update(
+            **same, version=F("version") + 1, updated_at=now,
+        )
+        return
+    Item.objects.bulk_update(items, [*columns, "version", "updated_at"], batch_size=500)
+
+
 def _bulk_update(actor: Membership, items: list[Item], contexts: dict[int, BoardContext],
                  fields: dict[str, Any]) -> list[tuple]:
     if not fields:
@@ -116,13 +132,7 @@ def _bulk_update(actor: Membership, items: list[Item], contexts: dict[int, Board
     now = timezone.now()
     for item in changed:
         item.updated_at = now
-    Item.objects.bulk_update(
-        changed,
-        ["name", "description", "group", "status", "parent", "start_date", "due_date",
-         "estimate_hours", "priority", "is_milestone", "values", "external_id", "completed_at",
-         "version", "updated_at"],
-        batch_size=500,
-    )
+    _write_changed(changed, {key for entry in entries for key in entry[2]} - {"assignees"}, now)
     if new_assignees:
         through = Item.assignees.through
         through.objects.filter(item_id__in=list(new_assignees)).delete()
