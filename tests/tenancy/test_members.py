@@ -116,3 +116,21 @@ def test_an_existing_account_is_not_sent_an_invitation(
             _url(people), {"email": people.outsider.user.email}, format="json"
         )
     assert mail.outbox == []
+
+
+def test_removing_a_member_keeps_their_logged_time_and_rejoining_restores_it(people, api):
+    from tests.factories import TimeEntryFactory
+    from timetracking.models import TimeEntry
+
+    TimeEntryFactory(member=people.member, duration_minutes=120)
+    admin = api(people.admin)
+    assert admin.delete(_url(people, f"{people.member.pk}/")).status_code == 204
+    listed = [m["id"] for m in admin.get(_url(people)).json()["results"]]
+    assert people.member.pk not in listed
+    assert TimeEntry.objects.filter(member_id=people.member.pk).count() == 1
+    assert api(people.member).get(f"/api/v1/workspaces/{people.workspace.slug}/").status_code == 404
+    again = admin.post(_url(people), {"email": people.member.user.email, "role": "guest"},
+                       format="json")
+    assert again.status_code == 201
+    assert again.json()["id"] == people.member.pk
+    assert again.json()["role"] == "guest"

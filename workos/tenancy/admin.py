@@ -19,11 +19,14 @@ class WorkspaceAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "workspace", "role", "joined_at")
+    list_display = ("user", "workspace", "role", "joined_at", "removed_at")
     search_fields = ("user__email", "user__username", "workspace__name", "workspace__slug")
-    list_filter = ("role", "workspace")
+    list_filter = ("role", "workspace", ("removed_at", admin.EmptyFieldListFilter))
     raw_id_fields = ("user", "manager")
     list_select_related = ("user", "workspace")
+
+    def get_queryset(self, request):
+        return Membership.all_objects.select_related("user", "workspace")
 
 
 @admin.register(Team)

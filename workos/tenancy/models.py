@@ -53,6 +53,14 @@ class Workspace(models.Model):
         return self.name
 
 
+class ActiveMembershipManager(models.Manager):
+    """Members of a workspace now. Removed members keep their row, so their logged time, costs
+    and history stay whole; related-object access still reaches them."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -63,9 +71,14 @@ class Membership(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActiveMembershipManager()
+    all_objects = models.Manager()  # noqa: DJ012 - the default manager must come first
 
     class Meta:
         ordering = ["id"]
+        base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user"),
         ]

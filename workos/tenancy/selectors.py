@@ -10,7 +10,7 @@ from workos.tenancy.models import AccessToken, Membership, Team, Workspace
 
 
 def workspace_list(*, user: AbstractBaseUser, token: AccessToken | None = None) -> QuerySet:
-    qs = Workspace.objects.filter(memberships__user=user)
+    qs = Workspace.objects.filter(memberships__user=user, memberships__removed_at__isnull=True)
     if token is not None:
         qs = qs.filter(id=token.workspace_id)
     return qs.order_by("name", "id")

@@ -228,7 +228,14 @@ def member_add(
         user.save()
     if Membership.objects.filter(workspace=workspace, user=user).exists():
         raise Conflict(f"{email} is already a member of this workspace.")
-    membership = Membership.objects.create(workspace=workspace, user=user, role=role)
+    former = Membership.all_objects.filter(workspace=workspace, user=user).first()
+    if former is not None:
+        # Someone coming back gets their old row, with their past time and history.
+        former.removed_at, former.role, former.manager = None, role, None
+        former.save(update_fields=["removed_at", "role", "manager"])
+        membership = former
+    else:
+        membership = Membership.objects.create(workspace=workspace, user=user, role=role)
     activity_record(
         workspace=workspace, actor=actor.user, verb="member.added", target=membership,
         changes={"role": [None, role]}, data={"email": email, "new_account": created_user},
@@ -295,10 +302,14 @@ def member_remove(*, actor: Membership, membership: Membership) -> None:
         workspace=actor.workspace, actor=actor.user, verb="member.removed", target=membership,
         changes={"role": [membership.role, None]}, data={"email": membership.user.email},
     )
+    now = timezone.now()
     AccessToken.objects.filter(workspace=actor.workspace, user=membership.user).update(
-        revoked_at=timezone.now()
+        revoked_at=now
     )
-    membership.delete()
+    membership.teams.clear()
+    Membership.objects.filter(manager=membership).update(manager=None)
+    # The row stays (removed), so time entries, costs and history keep their person.
+    Membership.objects.filter(pk=membership.pk).update(removed_at=now, manager=None)
 
 
 # --- teams ------------------------------------------------------------------------------
