@@ -31,7 +31,7 @@ from boards.services.access import (
     require_board_role,
     require_workspace_member,
 )
-from workos.activity.services import activity_record
+from workos.activity.services import activity_record, collaboration_purge
 from workos.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from workos.tenancy.models import Membership
 
@@ -354,7 +354,9 @@ def boards_purge_deleted(*, now: dt.datetime | None = None) -> int:
     Run by a periodic task; the items go by cascade, their activity stays in the audit log.
     """
     cutoff = (now or timezone.now()) - RESTORE_WINDOW
-    doomed = list(Board.objects.filter(deleted_at__lt=cutoff).values_list("id", flat=True))
-    for board_id in doomed:
-        Board.objects.filter(pk=board_id).delete()
+    doomed = list(Board.objects.filter(deleted_at__lt=cutoff).select_related("workspace"))
+    for board in doomed:
+        item_ids = list(Item.objects.filter(board=board).values_list("id", flat=True))
+        collaboration_purge(workspace=board.workspace, model=Item, ids=item_ids)
+        Board.objects.filter(pk=board.pk).delete()
     return len(doomed)

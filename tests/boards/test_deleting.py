@@ -30,11 +30,17 @@ def test_a_group_with_items_cannot_be_deleted_under_them(people):
 
 def test_boards_deleted_over_30_days_ago_are_purged(people):
     old = board_create(actor=people.owner, name="Old")
-    item_create(actor=people.owner, board=old, fields={"name": "x"})
+    doomed = item_create(actor=people.owner, board=old, fields={"name": "x"})
+    from boards.services.comments import comment_create
+
+    comment_create(actor=people.owner, item=doomed, body="bye")
     recent = board_create(actor=people.owner, name="Recent")
     board_delete(actor=people.owner, board=old)
     board_delete(actor=people.owner, board=recent)
     Board.objects.filter(pk=old.pk).update(deleted_at=timezone.now() - dt.timedelta(days=31))
     assert purge_deleted_boards() == 1
     assert not Board.objects.filter(pk=old.pk).exists()
+    from workos.activity.models import Comment
+
+    assert not Comment.objects.exists()
     assert Board.objects.filter(pk=recent.pk).exists()

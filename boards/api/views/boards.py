@@ -123,8 +123,9 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewS
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("by", str, enum=["status", "group"],
-                             description="Lanes: statuses (default) or groups."),
+            OpenApiParameter("by", str,
+                             description="Lanes: `status` (default), `group`, or the key of a "
+                                         "status column or single-choice dropdown column."),
             OpenApiParameter("per_column", int, description="Cards per lane, 1 to 200."),
             OpenApiParameter("column", str, description="Load more of this lane only (its "
                              "id, or `none` for items without a status)."),
