@@ -16,7 +16,7 @@ from django.utils import timezone
 from boards.models import Item
 from boards.selectors import ItemFilters, item_list
 from boards.services.access import jsonable, require_item_write
-from boards.services.items import BoardContext, board_context, item_apply
+from boards.services.items import BoardContext, board_context, descendants, item_apply
 from boards.services.moves import (
     group_siblings,
     move_descendants,
@@ -172,12 +172,21 @@ def _bulk_move_one(actor: Membership, item: Item, move: dict[str, Any], source: 
 
 
 def _bulk_archive(items: list[Item], *, archive: bool) -> list[tuple]:
+    """Archive or restore like one item at a time: sub-items go along, archived with their
+    parent's time and restored with it when they share it."""
     now = timezone.now()
     entries: list[tuple] = []
-    changed = []
-    for item in items:
-        if (item.archived_at is None) != archive:
-            continue
+    changed: list[Item] = []
+    targets = [item for item in items if (item.archived_at is None) == archive]
+    seen = {item.pk for item in targets}
+    when = {item.pk: item.archived_at for item in targets}
+    extra = [
+        sub for sub in descendants([item.pk for item in targets])
+        if sub.pk not in seen and (
+            sub.archived_at is None if archive else sub.archived_at in set(when.values())
+        )
+    ]
+    for item in [*targets, *extra]:
         old = item.archived_at
         item.archived_at = now if archive else None
         item.version += 1
