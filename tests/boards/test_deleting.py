@@ -44,3 +44,20 @@ def test_boards_deleted_over_30_days_ago_are_purged(people):
 
     assert not Comment.objects.exists()
     assert Board.objects.filter(pk=recent.pk).exists()
+
+
+def test_bulk_archive_and_restore_take_sub_items_along(people, api):
+    board = board_create(actor=people.owner, name="Tree")
+    parent = item_create(actor=people.owner, board=board, fields={"name": "parent"})
+    child = item_create(actor=people.owner, board=board, fields={"name": "child",
+                                                                 "parent": parent.pk})
+    url = f"/api/v1/workspaces/{people.workspace.slug}/items/bulk/"
+    client = api(people.owner)
+    assert client.post(url, {"ids": [parent.pk], "action": "archive"},
+                       format="json").status_code == 200
+    child.refresh_from_db()
+    assert child.archived_at is not None
+    assert client.post(url, {"ids": [parent.pk], "action": "restore"},
+                       format="json").status_code == 200
+    child.refresh_from_db()
+    assert child.archived_at is None
