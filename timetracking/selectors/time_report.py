@@ -40,7 +40,8 @@ def _labels(
     if group_by == "member":
         return {
             m.pk: m.display_name
-            for m in Membership.objects.filter(workspace=workspace, id__in=ids)
+            # Removed members keep their name on the time they logged.
+            for m in Membership.all_objects.filter(workspace=workspace, id__in=ids)
             .select_related("user")
         }
     if group_by == "board":
