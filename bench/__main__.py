@@ -63,6 +63,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--big", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--time-runs", type=int, default=7,
+                        help="runs of the (slower) time-tracking scenarios")
     options = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -74,30 +76,41 @@ def main() -> None:
     sizes = [f"--big={options.big}", f"--small={options.small}"]
     try:
         print(_manage(env, "bench_seed", *sizes))
+        # Time tracking (issue 4): 200 members, 50,000 open items, 1,000,000 entries.
+        print(_manage(env, "bench_seed_time"))
     except subprocess.CalledProcessError:
         print("the bench database holds other data; starting from a fresh one", flush=True)
         _ensure_database(url, fresh=True)
         _manage(env, "migrate", "--noinput", "-v0")
         print(_manage(env, "bench_seed", *sizes))
+        print(_manage(env, "bench_seed_time"))
     print(f"seed step took {time.monotonic() - started:.1f} s", flush=True)
     token = _manage(env, "issue_token", "bench@example.com", "--workspace", "bench",
                     "--name", "bench")
+    time_token = _manage(env, "issue_token", "bench@example.com", "--workspace", "bench-time",
+                         "--name", "bench")
 
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workos.settings")
     import django
 
     django.setup()
-    from bench import scenarios
+    from bench import scenarios, time_scenarios
 
     with Server(env) as server:
         extra_mib = scenarios.snapshot_memory(server, token, PeakMemory)
     with Server(env) as server:
         results = scenarios.run_all(server, token, runs=options.runs, peak=PeakMemory)
+        results += time_scenarios.run_all(server, time_token, runs=options.time_runs)
     for result in results:
         if result.name.startswith("snapshot"):
             result.notes.append(f"fresh worker +{extra_mib:.1f} MiB peak")
     scenarios.report(results)
+    from bench import scheduling
+
+    print()
+    for name, median in scheduling.run():
+        print(f"{name:<48} median {median:8.1f} ms")
 
 
 if __name__ == "__main__":

@@ -166,8 +166,14 @@ def run_all(server: Any, token: str, *, runs: int, peak: Any) -> list[Result]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    return run_scenarios(server, token, build(token), runs=runs)
+
+
+def run_scenarios(server: Any, token: str, scenarios: list[Scenario], *,
+                  runs: int) -> list[Result]:
+    """Time each scenario over HTTP (after two warm-up requests) and count its queries."""
     results = []
-    for scenario in build(token):
+    for scenario in scenarios:
         # Warm up the worker and the database cache, then time.
         for _ in range(2):
             _request(server.port, token, scenario.method, scenario.path(),
@@ -189,11 +195,11 @@ def run_all(server: Any, token: str, *, runs: int, peak: Any) -> list[Result]:
 
 def report(results: list[Result]) -> None:
     print()
-    header = f"{'scenario':<40} {'median ms':>10} {'p95 ms':>9} {'queries':>8} {'floor ms':>9} {'x floor':>8}"
+    header = f"{'scenario':<44} {'median ms':>10} {'p95 ms':>9} {'queries':>8} {'floor ms':>9} {'x floor':>8}"
     print(header)
     print("-" * len(header))
     for r in results:
         floor = f"{r.floor_ms:.1f}" if r.floor_ms is not None else "-"
         ratio = f"{r.median / r.floor_ms:.1f}" if r.floor_ms else "-"
-        print(f"{r.name:<40} {r.median:>10.1f} {r.p95:>9.1f} {r.queries:>8} {floor:>9} "
+        print(f"{r.name:<44} {r.median:>10.1f} {r.p95:>9.1f} {r.queries:>8} {floor:>9} "
               f"{ratio:>8}  {' '.join(r.notes)}")

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     Exists,
     FloatField,
@@ -90,7 +91,7 @@ class Workload:
 
 def _demands(items: QuerySet) -> list[Demand]:
     """One query: a row per (item, assignee), each with the item's window, estimate and the
-    time tracked on it (a correlated sum that uses the entries' item index)."""
+    time tracked on it (a correlated sum that reads the entries' (item, minutes) index)."""
     tracked = Subquery(
         TimeEntry.objects.filter(item_id=OuterRef("pk")).order_by().values("item_id")
         .annotate(total=Sum("duration_minutes")).values("total")[:1]
@@ -105,12 +106,25 @@ def _demands(items: QuerySet) -> list[Demand]:
         "id", "w_start", "w_end", "remaining", "assignees"
     )
     by_item: dict[int, list[Any]] = {}
-    for item_id, w_start, w_end, left, member_id in rows:
+    for item_id, w_start, w_end, left, member_id in _fetch(rows):
         row = by_item.get(item_id)
         if row is None:
             by_item[item_id] = row = [w_start, w_end, left, []]
         row[3].append(member_id)
     return [Demand(*row) for row in by_item.values()]
+
+
+def _fetch(rows: QuerySet) -> Any:
+    """The rows of a values_list, read straight from the cursor on PostgreSQL, whose driver
+    already returns dates and floats: tens of thousands of rows skip the ORM's per-row
+    converters. Elsewhere (SQLite answers dates as text) through the ORM."""
+    db = connections[rows.db]
+    if db.vendor != "postgresql":
+        return rows
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _unscheduled(items: QuerySet, start: dt.date, end: dt.date) -> tuple[list[dict], int]:
