@@ -84,13 +84,20 @@ def _check_references(
                 errors[key] = [f"{columns[key].title}: no member with id "
                                f"{', '.join(map(str, missing))} in this workspace."]
     if wanted_items:
-        found = set(Item.objects.filter(workspace=workspace, id__in=wanted_items)
-                    .values_list("id", flat=True))
+        boards = dict(Item.objects.filter(workspace=workspace, id__in=wanted_items)
+                      .values_list("id", "board_id"))
         for key, ids in related.items():
-            missing = sorted(set(ids) - found)
+            missing = sorted(set(ids) - set(boards))
             if missing:
                 errors[key] = [f"{columns[key].title}: no item with id "
                                f"{', '.join(map(str, missing))} in this workspace."]
+                continue
+            # A relation names the board it links to; items of other boards do not belong.
+            target = (columns[key].settings or {}).get("board")
+            elsewhere = sorted(i for i in ids if target and boards[i] != target)
+            if elsewhere:
+                errors[key] = [f"{columns[key].title}: items {', '.join(map(str, elsewhere))} "
+                               f"are not on the board this column links to."]
 
 
 def values_merge(current: dict[str, Any], clean: dict[str, Any]) -> dict[str, Any]:

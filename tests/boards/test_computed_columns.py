@@ -76,3 +76,22 @@ def test_a_computed_column_cannot_be_written(people, api):
         "board": board.pk, "name": "x", "values": {"double": 5}}, format="json")
     assert response.status_code == 400
     assert "computed" in response.json()["message"]
+
+
+def test_a_relation_accepts_only_items_of_its_board(people, api):
+    owner = people.owner
+    board = board_create(actor=owner, name="Orders")
+    vendors = board_create(actor=owner, name="Vendors")
+    other = board_create(actor=owner, name="Other")
+    column_create(actor=owner, board=board, title="Vendor", type="relation", key="vendor",
+                  settings={"board": vendors.pk})
+    acme = item_create(actor=owner, board=vendors, fields={"name": "Acme"})
+    stray = item_create(actor=owner, board=other, fields={"name": "Stray"})
+    url = _url(people, "items/")
+    ok = api(owner).post(url, {"board": board.pk, "name": "a", "values": {"vendor": [acme.pk]}},
+                         format="json")
+    assert ok.status_code == 201
+    bad = api(owner).post(url, {"board": board.pk, "name": "b", "values": {"vendor": [stray.pk]}},
+                          format="json")
+    assert bad.status_code == 400
+    assert "not on the board this column links to" in bad.json()["message"]
