@@ -12,6 +12,8 @@ items computes them for the whole page at once, with a fixed number of queries:
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -39,9 +41,9 @@ def computed_columns(board_ids: Iterable[int]) -> dict[int, list[Column]]:
     ids = set(board_ids)
     if not ids:
         return by_board
-    for column in Column.objects.filter(board_id__in=ids, type__in=COMPUTED).order_by(
-        "position", "id"
-    ):
+    for column in Column.objects.filter(board_id__in=ids, type__in=COMPUTED).select_related(
+        "board__workspace"
+    ).order_by("position", "id"):
         by_board[column.board_id].append(column)
     return by_board
 
@@ -112,6 +114,11 @@ def fill_computed(rows: list[dict[str, Any]], *, hide_time: bool = False) -> lis
             if isinstance(linked, int)
         }
         related = _related_values(links)
+    # TODAY() in a formula is the date in the board's workspace time zone.
+    today = {
+        board_id: dt.datetime.now(zoneinfo.ZoneInfo(cols[0].board.workspace.timezone)).date()
+        for board_id, cols in columns.items()
+    }
     formulas = {}
     for cols in columns.values():
         for column in cols:
@@ -141,6 +148,8 @@ def fill_computed(rows: list[dict[str, Any]], *, hide_time: bool = False) -> lis
             if column.type == "formula":
                 formula = formulas.get(column.pk)
                 inputs = {**{f: row.get(f) for f in FORMULA_CORE_FIELDS}, **values}
-                values[column.key] = formula.evaluate(inputs) if formula else None
+                values[column.key] = (
+                    formula.evaluate(inputs, today.get(row["board"])) if formula else None
+                )
         row["values"] = values
     return rows
