@@ -28,6 +28,7 @@ from django.db.models.functions import Cast, Coalesce
 from boards.models import PRIORITY_RANK, Column, Item
 from boards.selectors.boards import visible_board_ids
 from boards.selectors.text_search import items_matching
+from boards.selectors.view_filters import json_list_has
 from workos.activity.models import Activity
 from workos.errors import NotFound, ValidationFailed
 from workos.tenancy.models import Membership, Workspace
@@ -230,12 +231,9 @@ def _contains_q(vf: ValueFilter, column_type: str) -> Q:
     path = f"values__{vf.key}"
     if column_type in LIST_TYPES:
         element = _parse_number(vf.value, vf.key) if column_type in ID_TYPES else vf.value
-        if connection.vendor == "postgresql":
-            # A list holding the element; a single-choice dropdown holds it bare.
-            return Q(values__contains={vf.key: [element]}) | Q(values__contains={vf.key: element})
-        # SQLite has no JSON containment: match the encoded element inside the stored list.
-        needle = f"{element}" if column_type in ID_TYPES else f'"{element}"'
-        return Q(**{f"{path}__icontains": needle})
+        # A list holding the element (a single-choice dropdown holds it bare); on SQLite the
+        # element is matched whole, so 3 is never found in [13].
+        return json_list_has(vf.key, element)
     return Q(**{f"{path}__icontains": vf.value})
 
 

@@ -368,3 +368,23 @@ def test_a_listed_item_reads_exactly_like_the_item_itself(people, api):
     import json
 
     assert json.loads(b"".join(snapshot.streaming_content))["items"] == [alone]
+
+
+def test_a_people_filter_matches_whole_ids_only(people, api):
+    from boards.services.board_columns import column_create
+    from boards.services.boards import board_create
+    from boards.services.items import item_create
+    from tests.factories import MembershipFactory
+
+    owner = people.owner
+    board = board_create(actor=owner, name="Owners")
+    column_create(actor=owner, board=board, title="Owner", type="people", key="owner")
+    extra = [MembershipFactory(workspace=people.workspace) for _ in range(12)]
+    target = extra[0]
+    longer = next(m for m in extra if str(m.pk).endswith(str(target.pk)) and m.pk != target.pk) \
+        if any(str(m.pk).endswith(str(target.pk)) and m.pk != target.pk for m in extra) else extra[-1]
+    item_create(actor=owner, board=board, fields={"name": "mine", "values": {"owner": [target.pk]}})
+    item_create(actor=owner, board=board, fields={"name": "other", "values": {"owner": [longer.pk]}})
+    url = f"/api/v1/workspaces/{people.workspace.slug}/items/"
+    found = api(owner).get(url, {"board": board.pk, "values.owner__contains": target.pk}).json()
+    assert [r["name"] for r in found["results"]] == ["mine"]
