@@ -20,6 +20,7 @@ from boards.models import (
     StatusCategory,
     View,
 )
+from projects.models import Project
 from timetracking.models import (
     Allocation,
     Rate,
@@ -302,6 +303,15 @@ class AllocationFactory(factory.django.DjangoModelFactory):
     hours_per_week = decimal.Decimal("10.00")
 
 
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    board = factory.SubFactory(BoardFactory)
+    workspace = factory.SelfAttribute("board.workspace")
+    name = factory.Sequence(lambda n: f"Project {n}")
+
+
 def make_token(membership: Membership, *, read_only: bool = False, **extra) -> tuple[AccessToken, str]:
     secret = token_generate()
     token = AccessToken.objects.create(
@@ -339,10 +349,11 @@ def populate_workspace(owner: Membership) -> dict[type, object]:
     schedule = WorkScheduleFactory(member=other)
     time_off = TimeOffFactory(member=other)
     allocation = AllocationFactory(member=other, board=board)
+    project = ProjectFactory(board=BoardFactory(workspace=workspace, created_by=owner))
     return {
         Membership: other, Team: team, AccessToken: token, Board: board,
         BoardMember: board_member, Group: group, Status: status, Column: column, Item: item,
         Dependency: dependency, View: view, Comment: comment, Attachment: attachment,
         Notification: notification, TimeEntry: entry, Timesheet: entry.timesheet, Rate: rate,
-        WorkSchedule: schedule, TimeOff: time_off, Allocation: allocation,
+        WorkSchedule: schedule, TimeOff: time_off, Allocation: allocation, Project: project,
     }

@@ -13,6 +13,7 @@ from boards.api import collab_urls as boards_collab_api
 from boards.api import csv_urls as boards_csv_api
 from boards.api import urls as boards_api
 from dashboards import urls as dashboard_urls
+from projects.api import urls as projects_api
 from timetracking.api import urls as timetracking_api
 from workos.activity import urls as activity_api
 from workos.tenancy import views as tenancy_views
@@ -25,6 +26,7 @@ workspace_api = [
     *boards_collab_api.scoped,
     *activity_api.scoped,
     *timetracking_api.scoped,
+    *projects_api.scoped,
 ]
 
 api_v1 = [
