@@ -7,6 +7,7 @@ call are written with one `activities_record`, so automations see one batch.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -14,14 +15,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from boards.models import Item
+from boards.ranking import rank_between
 from boards.selectors import ItemFilters, item_list
 from boards.services.access import jsonable, require_item_write
 from boards.services.items import BoardContext, board_context, descendants, item_apply
 from boards.services.moves import (
-    group_siblings,
     move_descendants,
     move_target,
-    rank_in,
     relocate,
 )
 from workos.activity.services import activities_record
@@ -79,8 +79,9 @@ def items_bulk(
     if action == "update":
         entries = _bulk_update(actor, items, contexts, fields or {})
     elif action == "move":
+        plan = _MovePlan()
         entries = [e for item in items
-                   for e in _bulk_move_one(actor, item, move or {}, contexts[item.board_id])]
+                   for e in _bulk_move_one(actor, item, move or {}, contexts[item.board_id], plan)]
     else:
         entries = _bulk_archive(items, archive=action == "archive")
     if entries:
@@ -143,20 +144,38 @@ def _bulk_update(actor: Membership, items: list[Item], contexts: dict[int, Board
     return entries
 
 
-def _bulk_move_one(actor: Membership, item: Item, move: dict[str, Any], source: BoardContext
-                   ) -> list[tuple]:
+@dataclass
+class _MovePlan:
+    """What one bulk move learns once and reuses: target boards' structure, and the last rank
+    of each group items are appended to (so the items land in the order given)."""
+
+    targets: dict[int, BoardContext] = field(default_factory=dict)
+    last_rank: dict[int, str | None] = field(default_factory=dict)
+
+    def rank_after_last(self, group: Any, item: Item) -> str:
+        if group.pk not in self.last_rank:
+            last = (Item.objects.filter(group=group).exclude(pk=item.pk)
+                    .order_by("position", "id").values_list("position", flat=True).last())
+            self.last_rank[group.pk] = last
+        rank = rank_between(self.last_rank[group.pk], None)
+        self.last_rank[group.pk] = rank
+        return rank
+
+
+def _bulk_move_one(actor: Membership, item: Item, move: dict[str, Any], source: BoardContext,
+                   plan: _MovePlan) -> list[tuple]:
     """Move one item of a bulk call to the end of the target group (in the order given)."""
     board = move.get("board")
     target = move_target(actor=actor, item=item, board=board, group=move.get("group"),
                          status=move.get("status"), status_given="status" in move,
-                         source=source)
+                         source=source, known=plan.targets)
     cross = target.ctx.board.pk != item.board_id
     group = target.group or (target.ctx.default_group() if cross else item.group)
     source_columns = source.columns if cross else {}
     old_position = item.position
     changes = relocate(item, target, group, source_columns)
     if "group" in changes or cross:
-        item.position = rank_in(group_siblings(group), item, None, None)
+        item.position = plan.rank_after_last(group, item)
         changes["position"] = [old_position, item.position]
     if cross and item.parent_id is not None:
         changes["parent"] = [item.parent_id, None]

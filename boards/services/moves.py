@@ -112,14 +112,20 @@ def relocate(item: Item, target: MoveTarget, group: Group, source_columns: dict[
 
 
 def move_target(*, actor: Membership, item: Item, board: Board | None, group: int | None,
-                status: Any, status_given: bool, source: BoardContext | None = None
-                ) -> MoveTarget:
+                status: Any, status_given: bool, source: BoardContext | None = None,
+                known: dict[int, BoardContext] | None = None) -> MoveTarget:
+    """Where an item goes. `known` caches target boards' structure (and the role check) across
+    the items of one bulk move."""
     if board is None or board.pk == item.board_id:
         ctx = source or board_context(board=item.board, actor=actor, doing="Moving an item")
+    elif known is not None and board.pk in known:
+        ctx = known[board.pk]
     else:
         require_board_role(board=board, actor=actor, minimum=CONTRIBUTOR,
                            doing="Moving an item to this board")
         ctx = board_context(board=board, actor=actor, doing="Moving an item")
+        if known is not None:
+            known[board.pk] = ctx
     return MoveTarget(
         ctx=ctx,
         group=ctx.group(group) if group is not None else None,
