@@ -80,12 +80,13 @@ def _children(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def _related_values(ids: set[int]) -> dict[int, dict[str, Any]]:
+def _related_values(ids: set[int], workspace_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Values of linked items, never reaching outside the workspaces of the page."""
     if not ids:
         return {}
-    return dict(Item.objects.filter(id__in=ids, archived_at__isnull=True).values_list(
-        "id", "values"
-    ))
+    return dict(Item.objects.filter(
+        id__in=ids, workspace_id__in=workspace_ids, archived_at__isnull=True
+    ).values_list("id", "values"))
 
 
 def fill_computed(rows: list[dict[str, Any]], *, hide_time: bool = False) -> list[dict[str, Any]]:
@@ -113,7 +114,9 @@ def fill_computed(rows: list[dict[str, Any]], *, hide_time: bool = False) -> lis
             for linked in (row["values"] or {}).get(column.settings.get("relation"), None) or []
             if isinstance(linked, int)
         }
-        related = _related_values(links)
+        related = _related_values(
+            links, {c.board.workspace_id for cols in columns.values() for c in cols}
+        )
     # TODAY() in a formula is the date in the board's workspace time zone.
     today = {
         board_id: dt.datetime.now(zoneinfo.ZoneInfo(cols[0].board.workspace.timezone)).date()
