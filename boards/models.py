@@ -76,6 +76,8 @@ class Board(models.Model):
     description = models.TextField(blank=True)
     privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.WORKSPACE)
     is_template = models.BooleanField(default=False)
+    # A closed project's board: readable, but every write to it is refused.
+    read_only = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -204,6 +206,9 @@ class Item(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The item's own tracked time, kept by time tracking's services so that workload and
+    # estimate-vs-actual don't sum entries on every read.
+    tracked_minutes = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "id"]

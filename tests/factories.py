@@ -20,7 +20,18 @@ from boards.models import (
     StatusCategory,
     View,
 )
-from projects.models import Project
+from projects.models import (
+    Baseline,
+    BaselineTask,
+    Expense,
+    GateItem,
+    Goal,
+    KeyResult,
+    PhaseTransition,
+    Project,
+    StatusUpdate,
+    TaskConstraint,
+)
 from timetracking.models import (
     Allocation,
     Rate,
@@ -312,6 +323,88 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Project {n}")
 
 
+class GateItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GateItem
+
+    project = factory.SubFactory(ProjectFactory)
+    phase = "initiation"
+    label = factory.Sequence(lambda n: f"Gate item {n}")
+
+
+class PhaseTransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PhaseTransition
+
+    project = factory.SubFactory(ProjectFactory)
+    from_phase = "initiation"
+    to_phase = "planning"
+
+
+class BaselineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Baseline
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Baseline {n}")
+
+
+class BaselineTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BaselineTask
+
+    baseline = factory.SubFactory(BaselineFactory)
+    item = factory.SubFactory(
+        ItemFactory, board=factory.SelfAttribute("..baseline.project.board")
+    )
+    name = factory.SelfAttribute("item.name")
+
+
+class TaskConstraintFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskConstraint
+
+    project = factory.SubFactory(ProjectFactory)
+    item = factory.SubFactory(ItemFactory, board=factory.SelfAttribute("..project.board"))
+
+
+class StatusUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusUpdate
+
+    project = factory.SubFactory(ProjectFactory)
+    health = "on_track"
+    text = "All good."
+
+
+class ExpenseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expense
+
+    project = factory.SubFactory(ProjectFactory)
+    date = factory.LazyFunction(dt.date.today)
+    amount = decimal.Decimal("100.00")
+    category = "Travel"
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Goal {n}")
+    period_start = dt.date(2026, 1, 1)
+    period_end = dt.date(2026, 12, 31)
+
+
+class KeyResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyResult
+
+    goal = factory.SubFactory(GoalFactory)
+    name = factory.Sequence(lambda n: f"Key result {n}")
+
+
 def make_token(membership: Membership, *, read_only: bool = False, **extra) -> tuple[AccessToken, str]:
     secret = token_generate()
     token = AccessToken.objects.create(
@@ -349,8 +442,25 @@ def populate_workspace(owner: Membership) -> dict[type, object]:
     schedule = WorkScheduleFactory(member=other)
     time_off = TimeOffFactory(member=other)
     allocation = AllocationFactory(member=other, board=board)
-    project = ProjectFactory(board=BoardFactory(workspace=workspace, created_by=owner))
+    project = ProjectFactory(board=BoardFactory(workspace=workspace, created_by=owner),
+                             manager=owner)
+    task = ItemFactory(board=project.board)
+    goal = GoalFactory(workspace=workspace, owner=owner)
+    goal.projects.add(project)
+    baseline = BaselineFactory(project=project)
+    project_objects = {
+        GateItem: GateItemFactory(project=project),
+        PhaseTransition: PhaseTransitionFactory(project=project),
+        Baseline: baseline,
+        BaselineTask: BaselineTaskFactory(baseline=baseline, item=task),
+        TaskConstraint: TaskConstraintFactory(project=project, item=task),
+        StatusUpdate: StatusUpdateFactory(project=project),
+        Expense: ExpenseFactory(project=project),
+        Goal: goal,
+        KeyResult: KeyResultFactory(goal=goal),
+    }
     return {
+        **project_objects,
         Membership: other, Team: team, AccessToken: token, Board: board,
         BoardMember: board_member, Group: group, Status: status, Column: column, Item: item,
         Dependency: dependency, View: view, Comment: comment, Attachment: attachment,

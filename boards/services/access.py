@@ -35,6 +35,9 @@ def require_board_role(
         )
     if board.archived_at is not None and not allow_archived:
         raise Conflict(f"The board '{board.name}' is archived; restore it to change it.")
+    if board.read_only and minimum != VIEWER:
+        raise Conflict(f"The board '{board.name}' is read-only: its project is closed.",
+                       code="read_only")
     return role
 
 

@@ -21,6 +21,7 @@ from boards.services.access import (
     require_board_role,
     require_item_write,
 )
+from boards.services.hooks import item_changed_run
 from boards.services.values import values_clean, values_merge
 from workos.activity.services import (
     activities_record,
@@ -343,10 +344,11 @@ def item_update(
         if "assignees" in changes:
             before, after = changes["assignees"]
             notify_assigned(actor=actor, item=item, before=before, after=after)
-        activity_record(
+        activity = activity_record(
             workspace=actor.workspace, actor=actor.user, verb="item.updated", target=item,
             changes=changes, data={"board": item.board_id},
         )
+        item_changed_run(actor, item, changes, activity)
     return item
 
 

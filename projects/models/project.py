@@ -1,11 +1,12 @@
-"""Projects: a board with an outcome, a manager, dates, a phase, a health and a budget."""
+"""The project itself: a board plus an outcome, a manager and team, dates, a phase, a health, a
+budget, and once closed its close-out report."""
 
 from __future__ import annotations
 
 from django.db import models
 
 from boards.models import Board
-from workos.tenancy.models import Membership, Workspace
+from workos.tenancy.models import Membership, Team, Workspace
 
 
 class Phase(models.TextChoices):
@@ -37,6 +38,9 @@ class Project(models.Model):
         Membership, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="managed_projects",
     )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.INITIATION)
@@ -45,6 +49,20 @@ class Project(models.Model):
     schedule_mode = models.CharField(
         max_length=10, choices=ScheduleMode.choices, default=ScheduleMode.FLEXIBLE
     )
+    # The planning gate asks for an approved budget: who approved which amount, and when.
+    budget_approved_at = models.DateTimeField(null=True, blank=True)
+    budget_approved_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_template = models.BooleanField(default=False)
+    # The baseline variance is measured against; null until one is chosen.
+    reference_baseline = models.ForeignKey(
+        "projects.Baseline", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closeout_summary = models.TextField(blank=True)
+    # Frozen at closing: planned vs actual dates, budget vs cost, task counts.
+    closeout_report = models.JSONField(default=dict, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
