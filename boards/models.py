@@ -208,7 +208,7 @@ class Item(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
     # The item's own tracked time, kept by time tracking's services so that workload and
     # estimate-vs-actual don't sum entries on every read.
-    tracked_minutes = models.PositiveIntegerField(default=0)
+    tracked_minutes = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["position", "id"]
