@@ -9,6 +9,16 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
+from automations.models import (
+    IncomingWebhook,
+    RecurringOccurrence,
+    RecurringSchedule,
+    Rule,
+    RuleRun,
+    RuleVersion,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from boards.models import (
     Board,
     BoardMember,
@@ -405,6 +415,94 @@ class KeyResultFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Key result {n}")
 
 
+class RuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rule
+
+    workspace = factory.SelfAttribute("board.workspace")
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"Rule {n}")
+    trigger = factory.LazyFunction(lambda: {"type": "item_created", "config": {}})
+    actions = factory.LazyFunction(
+        lambda: [{"type": "set_field", "config": {"field": "priority", "value": "high"}}]
+    )
+
+
+class RuleVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RuleVersion
+
+    rule = factory.SubFactory(RuleFactory)
+    version = factory.SelfAttribute("rule.version")
+    trigger = factory.SelfAttribute("rule.trigger")
+    actions = factory.SelfAttribute("rule.actions")
+
+
+class RuleRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RuleRun
+
+    rule = factory.SubFactory(RuleFactory)
+    workspace = factory.SelfAttribute("rule.workspace")
+    version = factory.SelfAttribute("rule.version")
+    event_key = factory.Sequence(lambda n: f"test:{n}")
+    status = "succeeded"
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookEndpoint
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    url = "https://hooks.example.com/workos"
+    secret = factory.Sequence(lambda n: f"whsec_test_{n:04d}")
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    workspace = factory.SelfAttribute("endpoint.workspace")
+    url = factory.SelfAttribute("endpoint.url")
+    event_type = "item.created"
+    payload = factory.LazyFunction(dict)
+
+
+class IncomingWebhookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IncomingWebhook
+
+    board = factory.SubFactory(BoardFactory)
+    workspace = factory.SelfAttribute("board.workspace")
+    token_digest = factory.Sequence(lambda n: f"{n:064d}")
+    token_prefix = factory.Sequence(lambda n: f"whin_{n:04d}")
+
+
+class RecurringScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecurringSchedule
+
+    board = factory.SubFactory(BoardFactory)
+    workspace = factory.SelfAttribute("board.workspace")
+    name = factory.Sequence(lambda n: f"Schedule {n}")
+    rrule = "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0;BYSECOND=0"
+    starts_at = factory.LazyFunction(
+        lambda: dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+    )
+    item_template = factory.LazyFunction(lambda: {"name": "Weekly report {date}"})
+
+
+class RecurringOccurrenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecurringOccurrence
+
+    schedule = factory.SubFactory(RecurringScheduleFactory)
+    occurs_at = factory.LazyFunction(
+        lambda: dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+    )
+
+
 def make_token(membership: Membership, *, read_only: bool = False, **extra) -> tuple[AccessToken, str]:
     secret = token_generate()
     token = AccessToken.objects.create(
@@ -459,8 +557,22 @@ def populate_workspace(owner: Membership) -> dict[type, object]:
         Goal: goal,
         KeyResult: KeyResultFactory(goal=goal),
     }
+    rule = RuleFactory(board=board, created_by=owner, owner=owner)
+    endpoint = WebhookEndpointFactory(workspace=workspace)
+    schedule_ = RecurringScheduleFactory(board=board)
+    automation_objects = {
+        Rule: rule,
+        RuleVersion: RuleVersionFactory(rule=rule),
+        RuleRun: RuleRunFactory(rule=rule, item=item),
+        WebhookEndpoint: endpoint,
+        WebhookDelivery: WebhookDeliveryFactory(endpoint=endpoint),
+        IncomingWebhook: IncomingWebhookFactory(board=board),
+        RecurringSchedule: schedule_,
+        RecurringOccurrence: RecurringOccurrenceFactory(schedule=schedule_),
+    }
     return {
         **project_objects,
+        **automation_objects,
         Membership: other, Team: team, AccessToken: token, Board: board,
         BoardMember: board_member, Group: group, Status: status, Column: column, Item: item,
         Dependency: dependency, View: view, Comment: comment, Attachment: attachment,
