@@ -35,8 +35,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# One worker for every queue; in production, split them (see docker-compose.yml).
+WORKER_QUEUES ?= events,webhooks,scheduled,default
 worker: install
-	$(BIN)/celery -A workos worker -Q default,events -l info
+	$(BIN)/celery -A workos worker -Q $(WORKER_QUEUES) -l info
 
 beat: install
 	$(BIN)/celery -A workos beat -l info

@@ -95,13 +95,19 @@ def main() -> None:
     import django
 
     django.setup()
-    from bench import scenarios, time_scenarios
+    from bench import portfolio, project_schedule, scenarios, time_scenarios
+
+    # Projects (issue 5): a 10,000-task schedule and a 500-project portfolio, seeded once.
+    schedule_token = project_schedule.prepare()
+    portfolio_token = portfolio.prepare()
 
     with Server(env) as server:
         extra_mib = scenarios.snapshot_memory(server, token, PeakMemory)
     with Server(env) as server:
         results = scenarios.run_all(server, token, runs=options.runs, peak=PeakMemory)
         results += time_scenarios.run_all(server, time_token, runs=options.time_runs)
+        results += project_schedule.run(server, schedule_token, runs=options.time_runs)
+        results += portfolio.run(server, portfolio_token, runs=options.time_runs)
     for result in results:
         if result.name.startswith("snapshot"):
             result.notes.append(f"fresh worker +{extra_mib:.1f} MiB peak")

@@ -277,6 +277,19 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
     )
     billable = True
 
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> TimeEntry:
+        # The services keep the item's total equal to its entries' minutes; so must this.
+        from django.db.models import F
+
+        entry = super()._create(model_class, *args, **kwargs)
+        if entry.item_id:
+            Item.objects.filter(pk=entry.item_id).update(
+                tracked_minutes=F("tracked_minutes") + entry.duration_minutes
+            )
+            entry.item.refresh_from_db(fields=["tracked_minutes"])
+        return entry
+
 
 class RateFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -14,7 +14,7 @@ Pure functions over plain values, no database, so the workload numbers can be ch
   the fraction hours_per_week / weekly scheduled hours. Holidays and time off reduce them too.
 
 Spreading uses difference arrays over the requested range, so the cost is one step per item
-and per allocation, however long their windows are.
+and per allocation, however long their windows are; each member's days are read once.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import NamedTuple
 
 HOURS_PER_WORKING_DAY = 8.0
@@ -81,6 +82,21 @@ class MemberCalendar:
     def is_working(self, day: dt.date) -> bool:
         return self.capacity(day) > 0
 
+    def capacities(self, first: dt.date, count: int) -> list[float]:
+        """`capacity(day)` of `count` days from `first`, a week pattern at a time rather
+        than a lookup per day: the workload asks for tens of thousands."""
+        shift = first.weekday()
+        week = list(self.weekly[shift:] + self.weekly[:shift])
+        out = (week * (count // 7 + 1))[:count]
+        last = first + dt.timedelta(days=count - 1)
+        for day, share in self.off.items():
+            if first <= day <= last:
+                index = (day - first).days
+                out[index] = out[index] * (1.0 - share)
+        for day in self._dates_in(self.holidays, first, last):
+            out[(day - first).days] = 0.0
+        return out
+
     def working_days(self, start: dt.date, end: dt.date) -> int:
         """How many working days lie in [start, end], without walking the days one by one:
         the weekday pattern counts whole weeks, then holidays and days off are taken away."""
@@ -105,24 +121,8 @@ class MemberCalendar:
         return dates[bisect.bisect_left(dates, start): bisect.bisect_right(dates, end)]
 
 
-class WorkingDayCounter:
-    """Working days of one calendar in any window, in O(1) inside a span read once (prefix
-    sums), falling back to the calendar's own count for windows reaching outside it."""
-
-    def __init__(self, calendar: MemberCalendar, start: dt.date, end: dt.date) -> None:
-        self.calendar, self.start, self.end = calendar, start, end
-        self.prefix = [0]
-        for day in days_between(start, end):
-            self.prefix.append(self.prefix[-1] + (1 if calendar.is_working(day) else 0))
-
-    def count(self, first: dt.date, last: dt.date) -> int:
-        if first < self.start or last > self.end:
-            return self.calendar.working_days(first, last)
-        return self.prefix[(last - self.start).days + 1] - self.prefix[(first - self.start).days]
-
-
-# Longest span (in days) the counters precompute; beyond it counting falls back to the
-# calendar, so one item dated years ahead cannot make every counter huge.
+# Longest span (in days) whose working days are counted up front; beyond it counting falls
+# back to the calendar, so one item dated years ahead cannot make every member's count huge.
 COUNTER_SPAN_MAX = 3 * 366
 
 
@@ -154,28 +154,32 @@ class MemberDays:
     allocated: list[float]
 
 
-class _Ramp:
-    """A difference array: add a constant over an index range in O(1), read all sums once."""
+@dataclass(slots=True)
+class Shares:
+    """Each assignee's share of each item, as parallel columns (one entry per item and
+    assignee): the window as day numbers from the range's first day (negative before it), the
+    hours, the member. Columns, because the workload query hands over tens of thousands and
+    a list of numbers is one object, where a row is one more for the garbage collector."""
 
-    def __init__(self, size: int) -> None:
-        self.steps = [0.0] * (size + 1)
-
-    def add(self, first: int, last: int, amount: float) -> None:
-        self.steps[first] += amount
-        self.steps[last + 1] -= amount
-
-    def values(self) -> list[float]:
-        out, running = [], 0.0
-        for step in self.steps[:-1]:
-            running += step
-            out.append(running)
-        return out
+    first: Sequence[int]
+    last: Sequence[int]
+    hours: Sequence[float]
+    member: Sequence[int | None]
 
 
-def _clip(start: dt.date, end: dt.date, range_start: dt.date, size: int) -> tuple[int, int] | None:
-    first = max((start - range_start).days, 0)
-    last = min((end - range_start).days, size - 1)
-    return (first, last) if first <= last else None
+def shares_of(demands: Iterable[Demand], start: dt.date) -> Shares:
+    """Remaining hours split evenly between each demand's assignees."""
+    shares = Shares([], [], [], [])
+    for d in demands:
+        if not d.assignees:
+            continue
+        first, last = (d.window_start - start).days, (d.window_end - start).days
+        for member in d.assignees:
+            shares.first.append(first)
+            shares.last.append(last)
+            shares.hours.append(d.remaining_hours / len(d.assignees))
+            shares.member.append(member)
+    return shares
 
 
 def workload_compute(
@@ -187,37 +191,65 @@ def workload_compute(
     bookings: Iterable[Booking],
 ) -> dict[int, MemberDays]:
     """Capacity, assigned and allocated hours per member (keys of `calendars`) per day."""
-    days = days_between(start, end)
-    size = len(days)
-    demands = list(demands)
-    span_start = min([start, *(d.window_start for d in demands)])
-    span_end = max([end, *(d.window_end for d in demands)])
-    if (span_end - span_start).days > COUNTER_SPAN_MAX:
-        span_start, span_end = start, end
-    counters = {m: WorkingDayCounter(c, span_start, span_end) for m, c in calendars.items()}
-    on_working = {m: _Ramp(size) for m in calendars}  # hours per working day
-    on_every = {m: _Ramp(size) for m in calendars}  # hours per calendar day (fallback)
-    share_of_capacity = {m: _Ramp(size) for m in calendars}
-    for demand in demands:
-        if demand.remaining_hours <= 0 or not demand.assignees:
+    return workload_compute_shares(start=start, end=end, calendars=calendars,
+                                   shares=shares_of(demands, start), bookings=bookings)
+
+
+def workload_compute_shares(
+    *,
+    start: dt.date,
+    end: dt.date,
+    calendars: dict[int, MemberCalendar],
+    shares: Shares,
+    bookings: Iterable[Booking],
+) -> dict[int, MemberDays]:
+    """`workload_compute` over shares already split between assignees.
+
+    Each member's days are read once over the span all windows cover (capacities, and a
+    prefix sum of working days), so a share costs a subtraction; spreading adds to difference
+    arrays (two steps per share), summed once per member at the end.
+    """
+    size = (end - start).days + 1
+    low = min(0, min(shares.first, default=0))
+    high = max(size - 1, max(shares.last, default=0))
+    if high - low > COUNTER_SPAN_MAX:
+        low, high = 0, size - 1
+    span_first = start + dt.timedelta(days=low)
+    # member -> (capacity per day of the span, working days before each day of it, steps of
+    # hours per working day, steps of hours per calendar day)
+    state: dict[int, tuple[list[float], list[int], list[float], list[float]]] = {}
+    for member, calendar in calendars.items():
+        capacity = calendar.capacities(span_first, high - low + 1)
+        working_before = list(accumulate((1 if c > 0 else 0 for c in capacity), initial=0))
+        state[member] = (capacity, working_before, [0.0] * (size + 1), [0.0] * (size + 1))
+    for first, last, hours, member in zip(
+        shares.first, shares.last, shares.hours, shares.member, strict=True
+    ):
+        member_state = state.get(member)  # type: ignore[arg-type]
+        if member_state is None or hours <= 0:
             continue
-        span = _clip(demand.window_start, demand.window_end, start, size)
-        if span is None:
+        lo = first if first > 0 else 0
+        hi = last if last < size else size - 1
+        if lo > hi:
             continue
-        share = demand.remaining_hours / len(demand.assignees)
-        for member in demand.assignees:
-            if member not in counters:
-                continue
-            working = counters[member].count(demand.window_start, demand.window_end)
-            if working:
-                on_working[member].add(*span, share / working)
-            else:
-                length = (demand.window_end - demand.window_start).days + 1
-                on_every[member].add(*span, share / length)
+        if first >= low and last <= high:
+            working_before = member_state[1]
+            working = working_before[last - low + 1] - working_before[first - low]
+        else:
+            working = calendars[member].working_days(  # type: ignore[index]
+                start + dt.timedelta(days=first), start + dt.timedelta(days=last))
+        if working:
+            steps, amount = member_state[2], hours / working
+        else:
+            steps, amount = member_state[3], hours / (last - first + 1)
+        steps[lo] += amount
+        steps[hi + 1] -= amount
+    fractions: dict[int, list[float]] = {}
     for booking in bookings:
         calendar = calendars.get(booking.member)
-        span = _clip(booking.start, booking.end, start, size)
-        if calendar is None or span is None:
+        first, last = (booking.start - start).days, (booking.end - start).days
+        lo, hi = max(first, 0), min(last, size - 1)
+        if calendar is None or lo > hi:
             continue
         if booking.percent is not None:
             fraction = booking.percent / 100.0
@@ -225,18 +257,21 @@ def workload_compute(
             fraction = booking.hours_per_week / calendar.weekly_total
         else:
             fraction = 0.0
-        share_of_capacity[booking.member].add(*span, fraction)
+        steps = fractions.setdefault(booking.member, [0.0] * (size + 1))
+        steps[lo] += fraction
+        steps[hi + 1] -= fraction
     result: dict[int, MemberDays] = {}
-    for member, calendar in calendars.items():
-        capacity = [calendar.capacity(day) for day in days]
-        working = on_working[member].values()
-        every = on_every[member].values()
-        fractions = share_of_capacity[member].values()
+    zeros = [0.0] * size
+    for member, (capacity, _, on_working, on_every) in state.items():
+        capacity = capacity[-low:size - low]
+        working = accumulate(on_working[:size])
+        every = accumulate(on_every[:size])
+        share = fractions.get(member)
         result[member] = MemberDays(
             capacity=capacity,
-            assigned=[
-                (working[i] if capacity[i] > 0 else 0.0) + every[i] for i in range(size)
-            ],
-            allocated=[fractions[i] * capacity[i] for i in range(size)],
+            assigned=[(w if c > 0 else 0.0) + e
+                      for c, w, e in zip(capacity, working, every, strict=True)],
+            allocated=(zeros.copy() if share is None else
+                       [f * c for f, c in zip(accumulate(share[:size]), capacity, strict=True)]),
         )
     return result

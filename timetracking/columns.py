@@ -2,37 +2,34 @@
 
 Boards cannot import time tracking, so time tracking registers this provider with
 `boards.computed` when the app loads; a page of items asks for all its totals in one call.
+Time tracking keeps each item's own total on the item, so this reads items only.
 """
 
 from __future__ import annotations
 
-from django.db.models import Sum
-
 from boards.models import Item
-from timetracking.models import TimeEntry
 
 MAX_DEPTH = 20
 
 
 def tracked_hours(item_ids: list[int]) -> dict[int, float]:
-    """Hours logged on each item and all its sub-items, at any depth (one query per level)."""
+    """Hours logged on each item and all its sub-items, at any depth (one query for the items,
+    then one per level of sub-items). Each item's own time is its stored total
+    (`Item.tracked_minutes`, kept by the time entry services), so no entry is read."""
+    minutes = dict(Item.objects.filter(id__in=item_ids).values_list("id", "tracked_minutes"))
     children: dict[int, list[int]] = {}
-    seen = set(item_ids)
-    frontier = list(item_ids)
+    frontier = list(minutes)
     for _ in range(MAX_DEPTH):
         if not frontier:
             break
-        rows = list(Item.objects.filter(parent_id__in=frontier).values_list("id", "parent_id"))
+        rows = list(Item.objects.filter(parent_id__in=frontier)
+                    .values_list("id", "parent_id", "tracked_minutes"))
         frontier = []
-        for child_id, parent_id in rows:
+        for child_id, parent_id, own in rows:
             children.setdefault(parent_id, []).append(child_id)
-            if child_id not in seen:
-                seen.add(child_id)
+            if child_id not in minutes:
+                minutes[child_id] = own
                 frontier.append(child_id)
-    minutes = dict(
-        TimeEntry.objects.filter(item_id__in=list(seen)).values("item_id")
-        .annotate(total=Sum("duration_minutes")).values_list("item_id", "total")
-    )
     totals: dict[int, float] = {}
     for item_id in item_ids:
         total, stack, visited = 0, [item_id], set()

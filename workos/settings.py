@@ -233,6 +233,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "workos.tenancy.models.Role",
         "BoardRoleEnum": "boards.models.BoardRole",
+        # Two `kind` fields with different choices: each gets a name of its own.
+        "ViewKindEnum": "boards.models.ViewKind",
+        "KeyResultKindEnum": "projects.models.KeyResultKind",
+        # A project's phase appears as phase, from_phase, to_phase and next_phase.
+        "PhaseEnum": "projects.models.Phase",
     },
 }
 
@@ -240,13 +245,36 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks are idempotent, so a message is acknowledged only once its task finished, and a worker
+# that dies mid-task (SIGKILL, out of memory) gives the message back. workos.reliability counts
+# such deliveries and parks a message that keeps killing workers in the dead letters.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged message to another worker after this many seconds. Never
+# schedule a countdown or ETA longer than this: Redis would deliver it again meanwhile. Long
+# waits (webhook retries, recurring work) are rows in the database that a beat task picks up.
+_visibility_timeout = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout}
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# One queue per kind of work, so a flood of one kind never starves another: `events` (dispatch
+# of activities and the rules they run), `webhooks` (outgoing HTTP, as slow as the receivers),
+# `scheduled` (work started by beat). Workers may serve all queues or specialise.
+_events_queue = os.environ.get("CELERY_EVENTS_QUEUE", "events")
+_webhooks_queue = os.environ.get("CELERY_WEBHOOKS_QUEUE", "webhooks")
+_scheduled_queue = os.environ.get("CELERY_SCHEDULED_QUEUE", "scheduled")
 CELERY_TASK_ROUTES = {
-    "workos.activity.*": {"queue": os.environ.get("CELERY_EVENTS_QUEUE", "events")},
+    "workos.activity.tasks.sweep_undispatched": {"queue": _scheduled_queue},
+    "boards.tasks.purge_deleted_boards": {"queue": _scheduled_queue},
+    "timetracking.tasks.remind_unsubmitted_timesheets": {"queue": _scheduled_queue},
+    "automations.tasks.date_triggers": {"queue": _scheduled_queue},
+    "automations.tasks_hooks.send_webhook": {"queue": _webhooks_queue},
+    "automations.tasks_hooks.*": {"queue": _scheduled_queue},
+    "workos.activity.*": {"queue": _events_queue},
+    "automations.tasks.*": {"queue": _events_queue},
 }
+# Imported by every worker, so tasks outside an app's tasks.py are registered too.
+CELERY_IMPORTS = ["automations.tasks_hooks"]
 CELERY_BEAT_SCHEDULE = {
     "purge-deleted-boards": {
         "task": "boards.tasks.purge_deleted_boards",
@@ -261,7 +289,35 @@ CELERY_BEAT_SCHEDULE = {
         "task": "timetracking.tasks.remind_unsubmitted_timesheets",
         "schedule": 3600.0,
     },
+    # Date-arrived and every-period rule triggers.
+    "automations-date-triggers": {
+        "task": "automations.tasks.date_triggers",
+        "schedule": 60.0,
+    },
+    # Webhook retries wait in the database (next_attempt_at), not in the broker.
+    "retry-due-webhooks": {
+        "task": "automations.tasks_hooks.retry_due_webhooks",
+        "schedule": 60.0,
+    },
+    "run-recurring-schedules": {
+        "task": "automations.tasks_hooks.run_recurring",
+        "schedule": 60.0,
+    },
+    "prune-automation-records": {
+        "task": "automations.tasks_hooks.prune_records",
+        "schedule": 24 * 3600.0,
+    },
 }
+
+# Outgoing HTTP (automations.http) refuses internal addresses; this admits some anyway: CIDR
+# networks, addresses, host names, or `.domain` for a domain and its subdomains.
+OUTGOING_HTTP_ALLOWLIST = env_list("OUTGOING_HTTP_ALLOWLIST")
+# Webhook URLs must be https, except plain http to hosts OUTGOING_HTTP_ALLOWLIST admits, or
+# anywhere with this on (development).
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+# Incoming webhooks (POST /hooks/in/<token>/): calls per client address, and the body size.
+INCOMING_WEBHOOK_THROTTLE = os.environ.get("INCOMING_WEBHOOK_THROTTLE", "120/min")
+INCOMING_WEBHOOK_MAX_BYTES = int(os.environ.get("INCOMING_WEBHOOK_MAX_BYTES", str(64 * 1024)))
 
 LOGGING = {
     "version": 1,

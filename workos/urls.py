@@ -9,6 +9,8 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from automations.api import urls as automations_api
+from automations.api import urls_hooks as automations_hooks_api
 from boards.api import collab_urls as boards_collab_api
 from boards.api import csv_urls as boards_csv_api
 from boards.api import urls as boards_api
@@ -27,6 +29,8 @@ workspace_api = [
     *activity_api.scoped,
     *timetracking_api.scoped,
     *projects_api.scoped,
+    *automations_api.scoped,
+    *automations_hooks_api.scoped,
 ]
 
 api_v1 = [
@@ -46,6 +50,7 @@ urlpatterns = [
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
     path("api/v1/", include(api_v1)),
+    *automations_hooks_api.public,
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

@@ -146,3 +146,21 @@ class AutomationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"automation settings of {self.workspace}"
+
+
+class RoundRobinCursor(models.Model):
+    """Where a rule's round-robin assignment within a team got to: the member it assigned
+    last. Read and advanced under a row lock, so two runs at once never pick the same member."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("tenancy.Team", on_delete=models.CASCADE, related_name="+")
+    last_member_id = models.BigIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "team"], name="round_robin_once_per_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} in team {self.team_id}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 from typing import Any
 
 from rest_framework import serializers
 
-from boards.computed import fill_computed
+from boards.computed import HAS_COMPUTED, fill_computed
 from boards.models import (
     Board,
     BoardMember,
@@ -151,6 +153,16 @@ class ItemPageSerializer(serializers.ListSerializer):
         return fill_computed(rows, hide_time=self.context.get("hide_time", True))
 
 
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    return value.astimezone(dt.UTC) if value is not None else None
+
+
+def _hours(value: Any) -> decimal.Decimal | None:
+    if value is None:
+        return None
+    return decimal.Decimal(str(value)).quantize(decimal.Decimal("0.01"))
+
+
 class ItemSerializer(serializers.ModelSerializer):
     board = serializers.IntegerField(source="board_id", read_only=True)
     group = serializers.IntegerField(source="group_id", read_only=True)
@@ -174,11 +186,28 @@ class ItemSerializer(serializers.ModelSerializer):
         list_serializer_class = ItemPageSerializer
 
     def to_representation(self, instance: Item) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        if not isinstance(self.parent, serializers.ListSerializer) and not self.context.get(
-            "page"
+        # Written out rather than walked field by field (the fields above stay for the schema):
+        # every item write answers with this, and the generic walk cost as much as the write's
+        # UPDATE. Times stay datetimes, dates dates and decimals decimals: the JSON renderer
+        # writes them exactly as the field classes would (and as the item list does).
+        data = {
+            "id": instance.pk, "board": instance.board_id, "group": instance.group_id,
+            "status": instance.status_id, "name": instance.name,
+            "description": instance.description, "parent": instance.parent_id,
+            "assignees": self.get_assignees(instance), "start_date": instance.start_date,
+            "due_date": instance.due_date, "estimate_hours": _hours(instance.estimate_hours),
+            "priority": instance.priority, "position": instance.position,
+            "is_milestone": instance.is_milestone, "values": dict(instance.values or {}),
+            "version": instance.version, "external_id": instance.external_id,
+            "created_at": _utc(instance.created_at), "updated_at": _utc(instance.updated_at),
+            "completed_at": _utc(instance.completed_at),
+            "archived_at": _utc(instance.archived_at),
+        }
+        if (
+            not isinstance(self.parent, serializers.ListSerializer)
+            and not self.context.get("page")  # a page fills all its items at once
+            and getattr(instance, HAS_COMPUTED, None) is not False  # known: nothing to fill
         ):
-            # A page fills all its items at once.
             fill_computed([data], hide_time=self.context.get("hide_time", True))
         return data
 

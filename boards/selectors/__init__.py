@@ -25,6 +25,7 @@ from boards.selectors.boards import (
     visible_board_ids,
     visible_boards_q,
 )
+from boards.selectors.item_page import item_rows_queryset, page_rows, row_names
 from boards.selectors.items import (
     ItemFilters,
     ValueFilter,
@@ -32,6 +33,9 @@ from boards.selectors.items import (
     item_get,
     item_list,
     item_one_queryset,
+    item_ref_queryset,
+    item_rows_page,
+    item_sort_keys,
 )
 from boards.selectors.links import (
     dependency_edges,
@@ -63,10 +67,16 @@ __all__ = [
     "item_get",
     "item_list",
     "item_one_queryset",
+    "item_ref_queryset",
     "item_rows",
+    "item_rows_page",
+    "item_rows_queryset",
+    "item_sort_keys",
     "kanban_cards",
     "kanban_columns",
     "kanban_lanes",
+    "page_rows",
+    "row_names",
     "snapshot_rows",
     "status_get",
     "status_list",

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
     Case,
     DateField,
     DecimalField,
+    Expression,
     IntegerField,
     Prefetch,
     Q,
@@ -22,11 +26,21 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
+from boards.computed import HAS_COMPUTED
 from boards.models import PRIORITY_RANK, Column, Item
 from boards.selectors.boards import visible_board_ids
+from boards.selectors.item_page import (
+    SORT_COLUMNS,
+    ItemRowsStatement,
+    assignee_ids_array,
+    board_has_computed,
+    item_board_has_computed,
+    item_rows_queryset,
+)
 from boards.selectors.text_search import items_matching
 from boards.selectors.view_filters import json_list_has
 from workos.activity.models import Activity
@@ -72,11 +86,34 @@ def assignee_prefetch() -> Prefetch:
     return Prefetch("assignees", queryset=Membership.objects.only("id").order_by("id"))
 
 
+@lru_cache(maxsize=4096)
+def _visible_board_ids_sql(vendor: str, workspace_id: int, membership_id: int,
+                           role: str) -> tuple[str, tuple]:
+    """`visible_board_ids` compiled: the statement depends only on these arguments."""
+    workspace = Workspace(pk=workspace_id)
+    membership = Membership(pk=membership_id, workspace_id=workspace_id, role=role)
+    # Unordered, as Django leaves a subquery it embeds itself.
+    query = visible_board_ids(workspace=workspace, membership=membership).order_by().query
+    sql, params = query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _visible_items_q(*, workspace: Workspace, membership: Membership) -> Q:
+    """Items of the workspace on boards the viewer sees.
+
+    The boards are a subquery (a join on the board would be cheaper still to build, but leads
+    the planner to slower plans for filtered lists and search), compiled by the ORM once per
+    viewer and reused: every item read needs it, and building it cost a third of a page's
+    query. It is the same statement `visible_board_ids` gives, so the rule lives there alone.
+    """
+    sql, params = _visible_board_ids_sql(connection.vendor, workspace.pk, membership.pk,
+                                         membership.role)
+    # Safe: the statement was compiled by the ORM, and its values stay parameters.
+    return Q(workspace=workspace, board_id__in=RawSQL(sql, params))  # noqa: S611
+
+
 def _items_base(*, workspace: Workspace, membership: Membership) -> QuerySet:
-    return Item.objects.filter(
-        workspace=workspace,
-        board_id__in=visible_board_ids(workspace=workspace, membership=membership),
-    )
+    return Item.objects.filter(_visible_items_q(workspace=workspace, membership=membership))
 
 
 def item_list(
@@ -84,54 +121,120 @@ def item_list(
     workspace: Workspace,
     membership: Membership,
     filters: ItemFilters | None = None,
+    rows: bool = False,
 ) -> QuerySet:
-    """Visible items, filtered; annotated with the sort keys the API allows."""
+    """Visible items, filtered. With `rows`, plain rows for `item_rows` rather than items (see
+    `boards.selectors.item_page`); sort keys are added by `item_sort_keys`.
+
+    Conditions go into one `filter()`: on a page of items, building the query costs as much
+    as running it, and every call clones it.
+    """
     f = filters or ItemFilters()
-    qs = _items_base(workspace=workspace, membership=membership)
+    where = _visible_items_q(workspace=workspace, membership=membership)
     if f.archived is not None:
-        qs = qs.filter(archived_at__isnull=not f.archived)
+        where &= Q(archived_at__isnull=not f.archived)
     exact = {
         "board_id": f.board, "group_id": f.group, "status_id": f.status,
         "status__category": f.status_category, "parent_id": f.parent,
-    }
-    qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
-    if f.top_level:
-        qs = qs.filter(parent__isnull=True)
-    if f.assignee is not None:
         # (item, member) pairs are unique, so this join never repeats an item.
-        qs = qs.filter(assignees__id=f.assignee)
-    if f.due_before is not None:
-        qs = qs.filter(due_date__lt=f.due_before)
-    if f.due_after is not None:
-        qs = qs.filter(due_date__gt=f.due_after)
-    if f.updated_after is not None:
-        qs = qs.filter(updated_at__gt=f.updated_after)
+        "assignees__id": f.assignee,
+        "due_date__lt": f.due_before, "due_date__gt": f.due_after,
+        "updated_at__gt": f.updated_after,
+    }
+    where &= Q(**{k: v for k, v in exact.items() if v is not None})
+    if f.top_level:
+        where &= Q(parent__isnull=True)
+    qs = (item_rows_queryset() if rows else Item.objects.all()).filter(where)
+    if rows and f.board is not None:
+        qs = qs.annotate(**{HAS_COMPUTED: board_has_computed(f.board)})
     if f.q:
         qs = items_matching(qs, f.q)
     if f.values:
         qs = _apply_value_filters(qs, workspace=workspace, board=f.board, filters=f.values)
-    return _with_sort_keys(qs).prefetch_related(assignee_prefetch())
+    return qs if rows else qs.prefetch_related(assignee_prefetch())
 
 
-def _with_sort_keys(qs: QuerySet) -> QuerySet:
-    return qs.annotate(
-        due_sort=Coalesce("due_date", Value(_NO_DATE), output_field=DateField()),
-        start_sort=Coalesce("start_date", Value(_NO_DATE), output_field=DateField()),
-        priority_rank=Case(
-            *[When(priority=key, then=Value(rank)) for key, rank in PRIORITY_RANK.items()],
+def item_rows_page(
+    *, workspace: Workspace, membership: Membership, filters: ItemFilters, sort: list[str],
+) -> ItemRowsStatement | QuerySet:
+    """The visible items matching `filters` as page rows (see `boards.selectors.item_page`),
+    to be sorted by `sort`: a hand-written statement when the filters and the sort are plain
+    columns, else the same rows through the ORM (`item_list(rows=True)`)."""
+    f = filters
+    if (f.q or f.status_category is not None or f.values
+            or any(name.lstrip("-") not in SORT_COLUMNS for name in sort)):
+        return item_list(workspace=workspace, membership=membership, filters=f, rows=True)
+    visible, visible_params = _visible_board_ids_sql(connection.vendor, workspace.pk,
+                                                     membership.pk, membership.role)
+    where = ["i.workspace_id = %s", f"i.board_id IN ({visible})"]
+    params: list[Any] = [workspace.pk, *visible_params]
+    if f.archived is not None:
+        where.append(f"i.archived_at IS {'NOT ' if f.archived else ''}NULL")
+    quote = connection.ops.quote_name
+    compared = (("board_id", "=", f.board), ("group_id", "=", f.group),
+                ("status_id", "=", f.status), ("parent_id", "=", f.parent),
+                ("due_date", "<", f.due_before), ("due_date", ">", f.due_after),
+                ("updated_at", ">", f.updated_after))
+    for name, op, value in compared:
+        if value is not None:
+            field = Item._meta.get_field(name)
+            where.append(f"i.{quote(field.column)} {op} %s")
+            params.append(field.get_db_prep_value(value, connection))
+    if f.assignee is not None:
+        through = quote(Item.assignees.through._meta.db_table)
+        where.append(f"EXISTS(SELECT 1 FROM {through} a WHERE a.item_id = i.id "  # noqa: S608
+                     "AND a.membership_id = %s)")
+        params.append(f.assignee)
+    if f.top_level:
+        where.append("i.parent_id IS NULL")
+    return ItemRowsStatement(where=tuple(where), params=tuple(params), board=f.board)
+
+
+def _sort_expression(key: str) -> Expression:
+    if key == "priority_rank":
+        return Case(
+            *[When(priority=name, then=Value(rank)) for name, rank in PRIORITY_RANK.items()],
             default=Value(0),
             output_field=IntegerField(),
-        ),
-    )
+        )
+    field = {"due_sort": "due_date", "start_sort": "start_date"}[key]
+    return Coalesce(field, Value(_NO_DATE), output_field=DateField())
+
+
+# Sort keys an item list can be ordered by besides its own fields.
+ITEM_SORT_KEYS = ("due_sort", "start_sort", "priority_rank")
+
+
+def item_sort_keys(qs: QuerySet | ItemRowsStatement, keys: Iterable[str]
+                   ) -> QuerySet | ItemRowsStatement:
+    """Annotate the sort keys an ordering needs (and only those: each costs on every row):
+    missing dates sort last, priorities by rank rather than by name."""
+    if isinstance(qs, ItemRowsStatement):
+        return qs  # a statement sorts by columns only
+    wanted = {key: _sort_expression(key) for key in keys
+              if key in ITEM_SORT_KEYS and key not in qs.query.annotations}
+    return qs.annotate(**wanted) if wanted else qs
 
 
 def item_one_queryset(*, workspace: Workspace, membership: Membership) -> QuerySet:
-    """Visible items, archived or not, for reading or writing one: no list sort keys."""
-    return (
-        _items_base(workspace=workspace, membership=membership)
-        .select_related("board", "status")
-        .prefetch_related(assignee_prefetch())
-    )
+    """Visible items, archived or not, for reading or writing one: no list sort keys, and no
+    related rows (the API answers with ids, and every write re-reads the item under a lock).
+
+    Each item knows whether its board has computed columns (`HAS_COMPUTED`). On PostgreSQL
+    the assignees' ids come with the item (`assignee_ids_cache`), in the same statement;
+    elsewhere they are prefetched.
+    """
+    qs = _items_base(workspace=workspace, membership=membership).annotate(
+        **{HAS_COMPUTED: item_board_has_computed()})
+    if connection.vendor == "postgresql":
+        return qs.annotate(assignee_ids_cache=assignee_ids_array(current_only=True))
+    return qs.prefetch_related(assignee_prefetch())
+
+
+def item_ref_queryset(*, workspace: Workspace, membership: Membership) -> QuerySet:
+    """Visible items, archived or not, read as bare references (id and board): for a write
+    whose service re-reads the item under its lock and answers with that."""
+    return _items_base(workspace=workspace, membership=membership).only("id", "board_id")
 
 
 def item_get(*, workspace: Workspace, membership: Membership, id: int) -> Item:

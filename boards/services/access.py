@@ -35,10 +35,19 @@ def require_board_role(
         )
     if board.archived_at is not None and not allow_archived:
         raise Conflict(f"The board '{board.name}' is archived; restore it to change it.")
-    if board.read_only and minimum != VIEWER:
-        raise Conflict(f"The board '{board.name}' is read-only: its project is closed.",
-                       code="read_only")
+    if minimum != VIEWER:
+        require_board_writable(board)
     return role
+
+
+def require_board_writable(board: Board) -> None:
+    """A closed project's board refuses every write (comments aside) until it is reopened."""
+    if board.read_only:
+        raise Conflict(
+            f"The board '{board.name}' is read-only because its project is closed; a workspace "
+            "admin can reopen the project to change it.",
+            code="read_only",
+        )
 
 
 def require_workspace_member(actor: Membership, doing: str) -> None:

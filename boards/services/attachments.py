@@ -19,7 +19,12 @@ from django.core.files import File
 from django.db import transaction
 
 from boards.models import Item
-from boards.services.access import VIEWER, require_board_role, require_item_write
+from boards.services.access import (
+    VIEWER,
+    require_board_role,
+    require_board_writable,
+    require_item_write,
+)
 from workos.activity.models import Attachment
 from workos.activity.services import activity_record, files_delete_on_commit
 from workos.errors import NotFound, PermissionDenied, ValidationFailed
@@ -49,7 +54,9 @@ def clean_file_name(raw: str | None) -> str:
     return name or "file"
 
 
-def _check(upload: File, name: str) -> None:
+def upload_check(upload: File, name: str) -> None:
+    """Refuse a file too large, empty, or an executable or script (by extension or first
+    bytes). Project documents use the same limits."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise ValidationFailed(
@@ -84,9 +91,10 @@ def _item_type() -> ContentType:
 def attachment_create(*, actor: Membership, item: Item, upload: File) -> Attachment:
     role = require_board_role(board=item.board, actor=actor, minimum=VIEWER,
                               doing="Attaching a file")
+    require_board_writable(item.board)
     require_item_write(item=item, actor=actor, role=role, doing="Attaching a file")
     name = clean_file_name(upload.name)
-    _check(upload, name)
+    upload_check(upload, name)
     attachment = Attachment(
         workspace=item.workspace, target_type=_item_type(), target_id=item.pk,
         uploaded_by=actor, original_name=name,
@@ -116,6 +124,7 @@ def attachment_delete(*, actor: Membership, item: Item, attachment: Attachment) 
         raise NotFound("Attachment not found.")
     require_board_role(board=item.board, actor=actor, minimum=VIEWER,
                        doing="Removing an attachment")
+    require_board_writable(item.board)
     if attachment.uploaded_by_id != actor.pk and not role_at_least(actor.role, Role.ADMIN):
         raise PermissionDenied("Only the uploader or a workspace admin can remove a file.")
     name = attachment.file.name

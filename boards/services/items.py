@@ -19,6 +19,7 @@ from boards.services.access import (
     assignee_ids,
     diff,
     require_board_role,
+    require_board_writable,
     require_item_write,
 )
 from boards.services.hooks import item_changed_run
@@ -105,7 +106,9 @@ class BoardContext:
 
 
 def board_context(*, board: Board, actor: Membership, doing: str) -> BoardContext:
+    """The structure of a board about to be written to: every caller writes items."""
     role = require_board_role(board=board, actor=actor, minimum="viewer", doing=doing)
+    require_board_writable(board)
     return BoardContext.load(board, role)
 
 

@@ -11,14 +11,21 @@ from workos.errors import NotFound
 from workos.tenancy.models import Membership, Workspace
 
 
-def project_list(*, workspace: Workspace, membership: Membership) -> QuerySet[Project]:
-    return (
+def project_list(
+    *, workspace: Workspace, membership: Membership, templates: bool | None = None
+) -> QuerySet[Project]:
+    """`templates`: True for template projects only, False for real projects only, None for
+    both (look-ups by id reach either)."""
+    rows = (
         Project.objects.filter(
             workspace=workspace,
             board_id__in=visible_board_ids(workspace=workspace, membership=membership),
         )
         .select_related("workspace", "board", "manager")
     )
+    if templates is not None:
+        rows = rows.filter(is_template=templates)
+    return rows
 
 
 def project_get(*, workspace: Workspace, membership: Membership, id: int) -> Project:

@@ -1,5 +1,5 @@
 """Writes of projects, one module per concern; callers import from the module that holds the
-write (`projects.services.projects`, `.gates`, `.schedule`, ...)."""
+write (`projects.services.projects`, `.gates`, `.lifecycle`, `.templates`, ...)."""
 
 from .projects import project_create, project_delete, project_update, require_project_edit
 

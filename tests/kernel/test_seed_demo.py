@@ -1,6 +1,7 @@
 from django.core.management import call_command
 
-from boards.models import Board, Item
+from boards.models import Board, Dependency, Item
+from projects.models import Project
 from workos.tenancy.models import Membership, Workspace
 
 
@@ -18,7 +19,7 @@ def test_seed_demo_builds_a_usable_workspace_once(db, api, capsys):
                  and "wos_" in line)
     response = api(token=token).get("/api/v1/workspaces/acme/boards/")
     assert response.status_code == 200
-    assert len(response.json()["results"]) == 3
+    assert len(response.json()["results"]) == 4  # three boards and the project's board
 
     call_command("seed_demo")
     assert Workspace.objects.filter(slug="acme").count() == 1
@@ -35,3 +36,23 @@ def test_the_private_review_board_is_hidden_from_other_members(db, api):
     }
     assert "Annual performance review 2026" not in names_for[maria]
     assert "Annual performance review 2026" in names_for[hana]
+
+
+def test_the_demo_project_is_in_execution_and_has_slipped_against_its_baseline(db, api):
+    call_command("seed_demo")
+    olivia = Membership.objects.get(workspace__slug="acme", user__email="olivia@example.com")
+    project = Project.objects.get(workspace__slug="acme", name="Website relaunch")
+    assert project.phase == "execution" and project.reference_baseline_id is not None
+    tasks = Item.objects.filter(board=project.board)
+    assert tasks.count() >= 40
+    kinds = set(Dependency.objects.filter(successor__board=project.board)
+                .values_list("type", flat=True))
+    assert kinds == {"FS", "SS", "FF", "SF"}
+    summary = api(olivia).get(f"/api/v1/workspaces/acme/projects/{project.pk}/summary/").json()
+    assert summary["schedule_variance_days"] > 0  # the slips pushed the finish out
+    assert 0 < summary["progress"]["percent"] < 100
+    assert float(summary["budget"]["actual"]["labour"]) > 0
+    assert float(summary["budget"]["actual"]["expenses"]) > 0
+    assert summary["open_risks"]["total"] == 2
+    goals = api(olivia).get("/api/v1/workspaces/acme/goals/").json()["results"]
+    assert {g["name"] for g in goals} >= {"Relaunch the website", "Grow online sign-ups by 30 %"}

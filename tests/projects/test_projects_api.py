@@ -63,7 +63,7 @@ def test_manager_and_admin_edit_others_do_not(people, api, url):
     project = services.project_create(actor=people.admin, name="Plan",
                                       manager=people.member)
     path = url(f"projects/{project.pk}/")
-    assert api(people.member).patch(path, {"phase": "planning"}, format="json").status_code == 200
+    assert api(people.member).patch(path, {"outcome": "Live"}, format="json").status_code == 200
     other = services.project_create(actor=people.admin, name="Other")
     denied = api(people.member).patch(url(f"projects/{other.pk}/"), {"health": "at_risk"},
                                       format="json")
@@ -72,7 +72,7 @@ def test_manager_and_admin_edit_others_do_not(people, api, url):
                                  format="json")
     assert ok.status_code == 200 and ok.json()["health"] == "at_risk"
     project.refresh_from_db()
-    assert project.phase == "planning"
+    assert project.outcome == "Live"
     assert Activity.objects.filter(verb="project.updated", target_id=project.pk).exists()
 
 

@@ -10,7 +10,7 @@ from tests.timetracking.conftest import MONDAY, paris
 
 def test_staff_filter_entries_by_member_board_week_and_approval(people, client, make_item):
     item = make_item()
-    entry = TimeEntryFactory(member=people.member, item=item)
+    entry = TimeEntryFactory(member=people.member, item=item, started_at=paris(MONDAY, 9))
     TimeEntryFactory(member=people.admin, started_at=paris(MONDAY + dt.timedelta(days=7), 9))
     staff = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(staff)

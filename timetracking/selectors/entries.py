@@ -175,20 +175,24 @@ def item_time_totals(
 ) -> list[ItemTime]:
     """Tracked time of every item of a (visible) board, rolled up to parents.
 
-    A guest's totals count only their own time, as guests never see other people's time.
+    Each item's own time is its stored total (`Item.tracked_minutes`), except for a guest,
+    whose totals count only their own time (summed from their entries), as guests never see
+    other people's time.
     """
-    items = list(
+    rows = list(
         Item.objects.filter(workspace=workspace, board=board)
         .order_by("id")
-        .values_list("id", "parent_id", "estimate_hours")
+        .values_list("id", "parent_id", "estimate_hours", "tracked_minutes")
     )
-    entries = TimeEntry.objects.filter(workspace=workspace, item__board=board)
+    items = [(item_id, parent_id, estimate) for item_id, parent_id, estimate, _ in rows]
     if viewer.role == Role.GUEST:
-        entries = entries.filter(member=viewer)
-    tracked = dict(
-        entries.order_by().values("item_id").annotate(minutes=Sum("duration_minutes"))
-        .values_list("item_id", "minutes")
-    )
+        tracked = dict(
+            TimeEntry.objects.filter(workspace=workspace, item__board=board, member=viewer)
+            .order_by().values("item_id").annotate(minutes=Sum("duration_minutes"))
+            .values_list("item_id", "minutes")
+        )
+    else:
+        tracked = {item_id: minutes for item_id, _, _, minutes in rows if minutes}
     children: dict[int, list[int]] = {}
     for item_id, parent_id, _ in items:
         if parent_id is not None:

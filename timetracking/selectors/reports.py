@@ -79,6 +79,11 @@ def _key_sql(group_by: str) -> tuple[str, str]:
             return "CAST(date_trunc('week', e.date) AS date)", ""
         return "date(e.date, '-' || ((CAST(strftime('%%w', e.date) AS integer) + 6) %% 7) " \
                "|| ' days')", ""
+    if group_by == "month":
+        # Not a report grouping (see GROUPINGS): project budgets read cost by month with it.
+        if connection.vendor == "postgresql":
+            return "CAST(date_trunc('month', e.date) AS date)", ""
+        return "date(e.date, 'start of month')", ""
     if group_by == "team":
         through = Team.members.through._meta.db_table
         return "tm.team_id", f"LEFT JOIN {through} tm ON tm.membership_id = e.member_id"
@@ -178,7 +183,7 @@ def time_sums(
             cursor.execute("RESET jit")
     out = []
     for grp, minutes, billable, cost, revenue in rows:
-        if group_by == "week" and isinstance(grp, str):
+        if group_by in ("week", "month") and isinstance(grp, str):
             grp = dt.date.fromisoformat(grp)
         out.append(Sums(
             key=grp, minutes=int(minutes or 0), billable_minutes=int(billable or 0),

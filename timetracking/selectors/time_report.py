@@ -134,7 +134,8 @@ def time_report(
     )
     def label(key: Any) -> str:
         if key is None:
-            return _NONE_LABEL.get(group_by, "—")
+            # A folder may name the row of what belongs to nothing ("No project").
+            return labels.get(None) or _NONE_LABEL.get(group_by, "—")
         return labels.get(key, f"#{key}")
 
     ordered = sorted(sums, key=lambda s: (s.key is None, label(s.key).lower(), str(s.key)))
@@ -175,7 +176,7 @@ def _fold(
     for s in sums:
         key, label = mapping.get(s.key, (None, ""))
         merged[key].append(s)
-        if key is not None:
+        if key is not None or label:
             labels[key] = label
     folded = [
         Sums(key=key, minutes=sum(p.minutes for p in parts),

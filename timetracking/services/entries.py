@@ -6,7 +6,9 @@
   write, so two concurrent writes cannot both pass the check;
 - an entry belongs to its member's ISO-week timesheet; an approved timesheet locks its
   entries, and every write to one answers 409 until an approver rejects (reopens) it;
-- members log their own time; admins and owners may log and correct anyone's.
+- members log their own time; admins and owners may log and correct anyone's;
+- an item's `tracked_minutes` is the sum of its entries: every insert, change and delete here
+  adjusts it in the same transaction (`services.tracked`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from boards.models import Item
+from boards.services.access import require_board_writable
 from timetracking.models import (
     MINUTES_PER_DAY,
     EntrySource,
@@ -27,6 +30,7 @@ from timetracking.models import (
     week_start_of,
 )
 from timetracking.selectors import entries_overlapping
+from timetracking.services.tracked import tracked_add, tracked_delta
 from workos.activity.services import activity_record
 from workos.errors import Conflict, PermissionDenied, ValidationFailed
 from workos.tenancy.models import Membership, Role, Workspace, role_at_least
@@ -110,6 +114,12 @@ def check_unlocked(sheet: Timesheet) -> None:
         )
 
 
+def check_board_open(entry: TimeEntry) -> None:
+    """Time on a closed project's board is part of its close-out figures: it stays as it is."""
+    if entry.board is not None:
+        require_board_writable(entry.board)
+
+
 def _span(
     *, started_at: dt.datetime | None, ended_at: dt.datetime | None,
     duration_minutes: int | None,
@@ -168,12 +178,14 @@ def entry_insert(
     day = local_date(workspace, start)
     sheet = timesheet_for(workspace=workspace, member=member, day=day)
     check_unlocked(sheet)
-    return TimeEntry.objects.create(
+    entry = TimeEntry.objects.create(
         workspace=workspace, member=member, item=item, board_id=item.board_id if item else None,
         timesheet=sheet, started_at=start, ended_at=end,
         duration_minutes=int((end - start).total_seconds() // 60), date=day,
         billable=billable, note=note[:NOTE_MAX], source=source,
     )
+    tracked_add(tracked_delta([(entry.item_id, entry.duration_minutes)]))
+    return entry
 
 
 def _record(actor: Membership, verb: str, entry: TimeEntry,
@@ -198,6 +210,8 @@ def time_entry_create(
 ) -> TimeEntry:
     """Log time by hand. `item` must already be resolved through the actor's visibility."""
     workspace = actor.workspace
+    if item is not None:
+        require_board_writable(item.board)
     member = member or actor
     check_may_write_for(actor, member)
     start, end = _span(started_at=started_at, ended_at=ended_at,
@@ -225,8 +239,11 @@ def time_entry_update(
     member = entry.member
     check_may_write_for(actor, member)
     lock_member(member)
-    entry = TimeEntry.objects.select_related("timesheet", "item").get(pk=entry.pk)
+    entry = TimeEntry.objects.select_related("timesheet", "item", "board").get(pk=entry.pk)
     check_unlocked(entry.timesheet)
+    check_board_open(entry)
+    if fields.get("item") is not None:
+        require_board_writable(fields["item"].board)
     before = {
         "item": entry.item_id, "started_at": entry.started_at.isoformat(),
         "duration_minutes": entry.duration_minutes, "billable": entry.billable,
@@ -257,6 +274,8 @@ def time_entry_update(
         entry.started_at, entry.ended_at, entry.date = start, end, day
         entry.duration_minutes = int((end - start).total_seconds() // 60)
     entry.save()
+    tracked_add(tracked_delta([(before["item"], -before["duration_minutes"]),
+                               (entry.item_id, entry.duration_minutes)]))
     after = {
         "item": entry.item_id, "started_at": entry.started_at.isoformat(),
         "duration_minutes": entry.duration_minutes, "billable": entry.billable,
@@ -272,8 +291,10 @@ def time_entry_update(
 def time_entry_delete(*, actor: Membership, entry: TimeEntry) -> None:
     check_may_write_for(actor, entry.member)
     lock_member(entry.member)
-    entry = TimeEntry.objects.select_related("timesheet").get(pk=entry.pk)
+    entry = TimeEntry.objects.select_related("timesheet", "board").get(pk=entry.pk)
     check_unlocked(entry.timesheet)
+    check_board_open(entry)
     _record(actor, "time_entry.deleted", entry,
             {"duration_minutes": [entry.duration_minutes, None]})
     entry.delete()
+    tracked_add(tracked_delta([(entry.item_id, -entry.duration_minutes)]))

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from boards.models import Item
+from boards.services.access import require_board_writable
 from timetracking.models import EntrySource, TimeEntry, Timer
 from timetracking.selectors import timer_running
 from timetracking.services.entries import (
@@ -77,6 +78,8 @@ def timer_start(
     """Start the actor's timer; a running one is stopped first. Returns the new timer and the
     entries the stopped one became."""
     workspace = actor.workspace
+    if item is not None:
+        require_board_writable(item.board)
     now = floor_minute(now or timezone.now())
     lock_member(actor)
     entries: list[TimeEntry] = []

@@ -27,12 +27,11 @@ def activity_for_target(*, workspace: Workspace, target: models.Model) -> QueryS
     )
 
 
-def activities_by_ids(*, ids: list[int]) -> list[Activity]:
-    return list(
-        Activity.objects.filter(id__in=ids, dispatched_at__isnull=True)
-        .select_related("workspace", "target_type")
-        .order_by("id")
-    )
+def activities_by_ids(*, ids: list[int], include_dispatched: bool = False) -> list[Activity]:
+    events = Activity.objects.filter(id__in=ids)
+    if not include_dispatched:
+        events = events.filter(dispatched_at__isnull=True)
+    return list(events.select_related("workspace", "target_type").order_by("id"))
 
 
 def activities_undispatched(*, older_than: timedelta, limit: int = 500) -> list[int]:

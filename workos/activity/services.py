@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from workos.activity.models import Activity, Attachment, Comment, Notification
+from workos.after_response import after_response
 from workos.tenancy.models import Membership, Workspace
 
 
@@ -106,7 +107,8 @@ def activities_record(
 def _queue_dispatch(ids: list[int]) -> None:
     from workos.activity.tasks import dispatch_events
 
-    transaction.on_commit(lambda: dispatch_events.delay(ids))
+    # Published once the answer is sent: the sweep covers a process that dies before.
+    transaction.on_commit(lambda: after_response(lambda: dispatch_events.delay(ids)))
 
 
 def activities_mark_dispatched(*, ids: list[int]) -> int:

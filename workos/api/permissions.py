@@ -31,10 +31,14 @@ class WorkspaceRole(permissions.BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        membership = selectors.membership_for(user=request.user, workspace_slug=view.kwargs["ws"])
         token = request.auth if isinstance(request.auth, AccessToken) else None
-        if token is not None and token.workspace_id != membership.workspace_id:
-            raise exceptions.NotFound("Workspace not found.")
+        if token is not None:
+            # Read with the token itself; a token of another workspace answers 404 here.
+            membership = selectors.membership_for_token(token=token,
+                                                        workspace_slug=view.kwargs["ws"])
+        else:
+            membership = selectors.membership_for(user=request.user,
+                                                  workspace_slug=view.kwargs["ws"])
         view.membership = membership
         view.workspace = membership.workspace
         if request.method not in permissions.SAFE_METHODS and token is not None and token.read_only:

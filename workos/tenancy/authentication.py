@@ -12,6 +12,8 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from workos.tenancy.models import AccessToken
+from workos.tenancy.rows import as_connection_check
+from workos.tenancy.selectors import token_by_digest
 from workos.tenancy.services import token_touch
 from workos.tenancy.tokens import token_digest
 
@@ -29,11 +31,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             secret = header[1].decode()
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed("The token is not valid.") from exc
-        token = (
-            AccessToken.objects.select_related("user", "workspace")
-            .filter(digest=token_digest(secret))
-            .first()
-        )
+        digest = token_digest(secret)
+        token = as_connection_check(lambda: token_by_digest(digest=digest))
         now = timezone.now()
         if token is None or not token.is_usable(now) or not token.user.is_active:
             self._count_failure(request)

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from boards import selectors, services
 from boards.api import serializers as s
 from boards.api.views.base import IF_MATCH, BoardsViewSet, conflict, if_match_version
+from boards.computed import HAS_COMPUTED
 from boards.models import Item
 from boards.selectors import ItemFilters, ValueFilter
-from boards.selectors.board_data import SNAPSHOT_FIELDS
 from workos.api.filters import StrictOrderingFilter
 from workos.errors import StaleVersion, ValidationFailed
 
@@ -37,7 +37,15 @@ STALE = OpenApiResponse(response=s.StaleItemSerializer,
 
 
 class ItemOrderingFilter(StrictOrderingFilter):
-    """The allowlist names fields as clients know them; a few sort by an annotation."""
+    """The allowlist names fields as clients know them; a few sort by an annotation, which is
+    added only when the ordering uses it."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        keys = [f.lstrip("-") for f in ordering]
+        return selectors.item_sort_keys(queryset, keys).order_by(*ordering)
 
     def get_ordering(self, request: Request, queryset: QuerySet, view: Any) -> list[str] | None:
         ordering = super().get_ordering(request, queryset, view)
@@ -49,12 +57,16 @@ class ItemOrderingFilter(StrictOrderingFilter):
         ]
 
 
+# One instance validates every request's filters (and moves): validation keeps no state on
+# it, and binding a dozen fields anew for each request cost more than a query.
+_FILTER_PARAMS = s.ItemFilterSerializer()
+_MOVE_BODY = s.ItemMoveSerializer()
+
+
 def _filters(request: Request) -> ItemFilters:
     params = request.query_params
     plain = {k: v for k, v in params.items() if not k.startswith("values.")}
-    body = s.ItemFilterSerializer(data=plain)
-    body.is_valid(raise_exception=True)
-    data = dict(body.validated_data)
+    data = dict(_FILTER_PARAMS.run_validation(plain))
     value_filters = []
     for name, raw in params.items():
         if not name.startswith("values."):
@@ -86,12 +98,17 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
     ordering = ["id"]
 
     def scoped_queryset(self) -> QuerySet:
-        # One item is found archived or not; lists take the query's filters.
+        # One item is found archived or not; lists take the query's filters. A move re-reads
+        # the item under its lock and answers with that, so it looks up a bare reference.
+        if self.action == "move":
+            return selectors.item_ref_queryset(workspace=self.workspace,
+                                               membership=self.membership)
         if self.action != "list":
             return selectors.item_one_queryset(workspace=self.workspace,
                                                membership=self.membership)
-        return selectors.item_list(workspace=self.workspace, membership=self.membership,
-                                   filters=_filters(self.request))
+        sort = ItemOrderingFilter().get_ordering(self.request, None, self) or []
+        return selectors.item_rows_page(workspace=self.workspace, membership=self.membership,
+                                        filters=_filters(self.request), sort=sort)
 
     def _board(self, board_id: int | None) -> Any:
         if board_id is None:
@@ -107,7 +124,13 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
         write held the row lock, so unless it changed the assignees they are still those.
         """
         if getattr(item, "assignee_ids_cache", None) is None and before is not None:
-            item.assignee_ids_cache = sorted(m.pk for m in before.assignees.all())
+            known = getattr(before, "assignee_ids_cache", None)
+            item.assignee_ids_cache = (
+                known if known is not None else sorted(m.pk for m in before.assignees.all())
+            )
+        if (before is not None and not hasattr(item, HAS_COMPUTED)
+                and hasattr(before, HAS_COMPUTED) and item.board_id == before.board_id):
+            setattr(item, HAS_COMPUTED, getattr(before, HAS_COMPUTED))
         if getattr(item, "assignee_ids_cache", None) is not None:
             response = Response(s.ItemSerializer(item, context=self.get_serializer_context()).data,
                                 status=code)
@@ -122,14 +145,13 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
 
     @extend_schema(parameters=[s.ItemFilterSerializer], description=LIST_DESCRIPTION)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # Pages are read as plain rows, not model instances, and shaped like ItemSerializer:
-        # a page of 100 costs a few milliseconds instead of tens.
+        # Pages are read as plain tuples, not model instances, and shaped like ItemSerializer
+        # (boards.selectors.item_page): a page of 100 costs a few milliseconds, not tens.
         queryset = self.filter_queryset(self.get_queryset())
-        sort_keys = [k for k in SORT_KEYS.values() if k in queryset.query.annotations]
-        page = self.paginate_queryset(queryset.values(*SNAPSHOT_FIELDS, *sort_keys))
-        return self.get_paginated_response(
-            selectors.item_rows(list(page or []), hide_time=self.hide_time)
-        )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(selectors.page_rows(
+            list(page or []), names=selectors.row_names(queryset), hide_time=self.hide_time,
+        ))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
@@ -179,9 +201,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoardsViewSe
     def move(self, request: Request, ws: str, id: str) -> Response:
         item = self.get_object()
         expected = if_match_version(request)
-        body = s.ItemMoveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = _MOVE_BODY.run_validation(request.data)
         with _current_on_stale():
             moved = services.item_move(
                 actor=self.membership, item=item, board=self._board(data.get("board")),

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from boards.demo import seed_boards
+from projects.demo import seed_project
 from timetracking.demo import seed_time
 from workos.tenancy import demo, services
 from workos.tenancy.models import Workspace
@@ -33,13 +34,15 @@ class Command(BaseCommand):
             today = timezone.localdate()
             boards = seed_boards(owner, seeded.members, today)
             seed_time(owner, seeded.members, boards, today)
+            project = seed_project(owner, seeded.members, today)
             tokens = {
                 email: services.token_create(actor=membership, name="demo token")[1]
                 for email, membership in seeded.members.items()
                 if email in {"olivia@example.com", "maria@example.com", "gus@example.com"}
             }
         self.stdout.write(self.style.SUCCESS(
-            f"Demo workspace 'acme' created with boards: {', '.join(b.name for b in boards)}."
+            f"Demo workspace 'acme' created with boards: {', '.join(b.name for b in boards)} "
+            f"and the project '{project.name}'."
         ))
         self.stdout.write(f"Sign in at /login/ as any of these, password '{demo.DEMO_PASSWORD}':")
         for email, _, role, teams in demo.PEOPLE:

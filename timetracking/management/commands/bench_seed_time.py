@@ -15,7 +15,8 @@ would keep:
 - a duration is positive and whole minutes, `ended_at = started_at + duration`, and every
   entry lies inside one local day (the workspace is on UTC, the last ends before 20:00);
 - `date` is the local date of `started_at`, and the entry's timesheet is its member's ISO week;
-- an entry's board is its item's board.
+- an entry's board is its item's board;
+- an item's `tracked_minutes` is the sum of its entries' minutes.
 
 Everything is written in one transaction, so a failed run leaves nothing half seeded; a run
 finding the workspace complete does nothing.
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             item_ids, item_boards = self._items(owner, members, boards)
             self._timesheets(owner.workspace, members)
             self._entries(owner.workspace, members, item_ids, item_boards)
+            self._tracked(owner.workspace)
         with connection.cursor() as cursor:
             # Fresh statistics and visibility map, as autovacuum would soon after a bulk load
             # (index-only scans need the latter).
@@ -304,3 +306,15 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             for lo in range(0, ENTRIES, step):
                 cursor.execute(sql, {**params, "lo": lo, "hi": min(ENTRIES, lo + step) - 1})
+
+    def _tracked(self, workspace: Workspace) -> None:
+        """Each item's denormalised total, as the services would have kept it."""
+        sql = f"""
+            UPDATE {Item._meta.db_table} AS i SET tracked_minutes = t.minutes
+            FROM (SELECT item_id, SUM(duration_minutes) AS minutes
+                  FROM {TimeEntry._meta.db_table}
+                  WHERE workspace_id = %s AND item_id IS NOT NULL GROUP BY item_id) AS t
+            WHERE i.id = t.item_id
+        """  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [workspace.pk])
