@@ -97,3 +97,7 @@ class AutomationUsageAdmin(admin.ModelAdmin):
 class AutomationSettingsAdmin(admin.ModelAdmin):
     list_display = ("workspace", "monthly_run_quota")
     raw_id_fields = ("workspace",)
+
+
+# Webhooks, incoming hooks, recurring schedules and dead letters register themselves there.
+from automations import admin_hooks  # noqa: E402, F401

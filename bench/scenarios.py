@@ -128,6 +128,10 @@ def build(token: str) -> list[Scenario]:
         Scenario("page of 100 (100k board)", "GET",
                  lambda: f"{base}/items/?board={big.pk}&page_size=100",
                  floor_sql=lambda: (page_sql, [big.pk])),
+        # A board whose items are not the table's oldest: its page must not walk the others.
+        Scenario("page of 100 (10k board)", "GET",
+                 lambda: f"{base}/items/?board={small.pk}&page_size=100",
+                 floor_sql=lambda: (page_sql, [small.pk])),
         Scenario("filtered page (status+assignee+value)", "GET",
                  lambda: (f"{base}/items/?board={small.pk}&status={small_status.pk}"
                           f"&assignee={member}&values.{tag_key}__contains=red&page_size=100"),

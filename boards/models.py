@@ -226,6 +226,12 @@ class Item(models.Model):
                 fields=["board", "position", "id"], name="item_board_position_idx",
                 condition=Q(archived_at__isnull=True),
             ),
+            # A board's page in the list's default order (by id): without it, a board whose
+            # items are not the table's oldest is found by walking the primary key.
+            models.Index(
+                fields=["board", "id"], name="item_board_id_idx",
+                condition=Q(archived_at__isnull=True),
+            ),
             models.Index(fields=["workspace", "updated_at"], name="item_ws_updated_idx"),
             models.Index(fields=["workspace", "archived_at"], name="item_ws_archived_idx"),
         ]

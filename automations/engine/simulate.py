@@ -24,6 +24,7 @@ from automations.engine.context import RunContext
 from automations.engine.events import Batch, items_query
 from automations.engine.matching import MAX_DEPTH, match_batch
 from automations.models import Rule, Scope
+from boards.selectors import visible_board_ids
 from workos.activity.models import Activity
 from workos.tenancy.models import Membership
 
@@ -67,6 +68,13 @@ def _simulate(rule: Rule, *, actor: Membership, days: int, now: dt.datetime) -> 
         if plan.depth >= MAX_DEPTH:
             note = "would be skipped by the loop guard (chain too deep)"
         runs.append((plan.activity.created_at, plan.activity, plan.match, note))
+    if rule.trigger["type"] == "predecessor_done":
+        # Predecessors may sit on boards the viewer cannot see: say when, not what.
+        visible = set(visible_board_ids(workspace=rule.workspace, membership=actor)
+                      .values_list("id", flat=True))
+        hidden = {e.activity.pk for e in batch.events if e.board_id not in visible}
+        runs = [(when, activity if activity.pk not in hidden else None, match, note)
+                for when, activity, match, note in runs]
     return _result(days, len(events), len(runs), _describe(rule, actor, runs, batch),
                    truncated=truncated)
 

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from automations.demo import seed_rules
+from automations.demo_hooks import seed_recurring
 from boards.demo import seed_boards
 from projects.demo import seed_project
 from timetracking.demo import seed_time
@@ -35,6 +37,8 @@ class Command(BaseCommand):
             boards = seed_boards(owner, seeded.members, today)
             seed_time(owner, seeded.members, boards, today)
             project = seed_project(owner, seeded.members, today)
+            seed_rules(owner.workspace)
+            seed_recurring(owner.workspace)
             tokens = {
                 email: services.token_create(actor=membership, name="demo token")[1]
                 for email, membership in seeded.members.items()
