@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from typing import Any
 
 from bench.server import ROOT, PeakMemory, Server
 
@@ -56,6 +57,29 @@ def _manage(env: dict[str, str], *args: str) -> str:
         print(result.stderr[-2000:], file=sys.stderr)
         raise subprocess.CalledProcessError(result.returncode, args)
     return result.stdout.strip()
+
+
+def run_alone(prog: str, default_db: str, prepare: Any, run: Any) -> None:
+    """`python -m bench.<module>`: one bench module's scenarios on a database of its own."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--runs", type=int, default=9)
+    options = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", default_db)
+    _ensure_database(url)
+    env = _env(url)
+    print(f"database {url.rsplit('@', 1)[-1]}; migrating…", flush=True)
+    _manage(env, "migrate", "--noinput", "-v0")
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workos.settings")
+    import django
+
+    django.setup()
+    from bench.scenarios import report
+
+    token = prepare()
+    with Server(env) as server:
+        results = run(server, token, runs=options.runs)
+    report(results)
 
 
 def main() -> None:

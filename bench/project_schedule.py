@@ -17,10 +17,8 @@ or, from another benchmark with Django set up on the bench database: `prepare()`
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import decimal
-import os
 import random
 import statistics
 import time
@@ -202,29 +200,9 @@ def run(server: Any, token: str, *, runs: int = 7) -> list[Result]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="bench.project_schedule")
-    parser.add_argument("--runs", type=int, default=9)
-    options = parser.parse_args()
+    from bench.__main__ import run_alone
 
-    from bench.__main__ import _ensure_database, _env, _manage
-    from bench.server import Server
-
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    _ensure_database(url)
-    env = _env(url)
-    print(f"database {url.rsplit('@', 1)[-1]}; migrating…", flush=True)
-    _manage(env, "migrate", "--noinput", "-v0")
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workos.settings")
-    import django
-
-    django.setup()
-    from bench.scenarios import report
-
-    token = prepare()
-    with Server(env) as server:
-        results = run(server, token, runs=options.runs)
-    report(results)
+    run_alone("bench.project_schedule", DEFAULT_DB, prepare, run)
 
 
 if __name__ == "__main__":

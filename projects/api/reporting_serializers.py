@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from boards.api.collab import AttachmentUploadSerializer
 from projects.models import Expense, Health, Phase, StatusUpdate
 from workos.activity.models import Activity, Attachment, Comment
 
@@ -89,9 +90,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "ws": self.context["ws"], "project_id": document.target_id, "id": document.pk})
 
 
-class DocumentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=True, use_url=False,
-                                 help_text="The file; its name is kept for the download.")
+# Uploading a project document takes the same body as an item attachment.
+DocumentUploadSerializer = AttachmentUploadSerializer
 
 
 # --- the activity stream ----------------------------------------------------------------------
