@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workos.api.negotiation import SingleRendererNegotiation
 from workos.api.permissions import DEFAULT_ROLES, WorkspaceRole
 from workos.tenancy.models import AccessToken, Membership, Workspace
 
@@ -31,6 +32,8 @@ class _Replay(Exception):
 
 class ThrottleFirstMixin:
     """Throttle before permission checks, so anonymous callers are counted too."""
+
+    content_negotiation_class = SingleRendererNegotiation
 
     def check_permissions(self, request: Request) -> None:
         self._throttles_checked = True
@@ -46,8 +49,10 @@ class IdempotentPostMixin(ThrottleFirstMixin):
     """POSTs with an `Idempotency-Key` header answer a retry with the first answer, unchanged."""
 
     def _idempotency_cache_key(self, request: Request) -> str | None:
+        if request.method != "POST":
+            return None
         key = request.headers.get("Idempotency-Key")
-        if request.method != "POST" or not key:
+        if not key:
             return None
         who = request.auth.pk if isinstance(request.auth, AccessToken) else f"u{request.user.pk}"
         raw = f"{who}|{request.path}|{key}".encode()
