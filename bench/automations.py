@@ -178,9 +178,9 @@ def throughput(owner: Any, ids: list[int], extra_env: dict[str, str] | None = No
 
 
 def recovery(owner: Any, ids: list[int], chunk: int = 100) -> dict[str, float]:
-    """Throughput again, but with the events handed over in chunks of 100, as the sweep does
-    after a broker outage (the dispatch tasks of the commits are dropped here), so the engine
-    matches and inserts runs per chunk."""
+    """Throughput again, but with the events handed over in chunks of 100, as the sweep did
+    after a broker outage (the dispatch tasks of the commits are dropped here). The first
+    message claims the whole backlog (workos.activity.outbox); the others find it taken."""
     from workos.activity.models import Activity
     from workos.activity.tasks import dispatch_events
 

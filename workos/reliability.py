@@ -101,10 +101,16 @@ class CountedTask(Task):
     def _bury(self, store: Ledger, key: str, args: list[Any], kwargs: dict[str, Any],
               deliveries: int, error: str) -> None:
         logger.error("Task %s (%s) goes to the dead letters: %s", self.name, key, error)
+        args, kwargs = self.letter(args, kwargs)
         store.bury(task=self.name, args=args, kwargs=dict(kwargs), deliveries=deliveries,
                    error=error)
         store.finished(key)
         self.buried(args, kwargs)
+
+    def letter(self, args: list[Any], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        """The arguments the dead letter keeps (and `buried` and a replay get); a task whose
+        message stands for more than its arguments (a claimed batch) names it all here."""
+        return args, kwargs
 
     def buried(self, args: list[Any], kwargs: dict[str, Any]) -> None:
         """Called once the message is in the dead letters; a task may clean up after it."""

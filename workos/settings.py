@@ -251,6 +251,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task returns anything anyone reads, and none is rate limited: skip both per-task costs.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_DISABLE_RATE_LIMITS = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Celery closes the database connections after every task unless told to reuse them; a new
+# PostgreSQL session costs more than a small task. workos.celery closes, like Django after a
+# request, the connections that failed or outlived CONN_MAX_AGE.
+CELERY_DB_REUSE_MAX = 10_000
 # Redis hands an unacknowledged message to another worker after this many seconds. Never
 # schedule a countdown or ETA longer than this: Redis would deliver it again meanwhile. Long
 # waits (webhook retries, recurring work) are rows in the database that a beat task picks up.

@@ -3,7 +3,8 @@ new activities (after commit, and again from the sweep for any it missed).
 
 Per batch: events whose verb no trigger listens to cost nothing; otherwise one query reads the
 rules in scope, triggers and conditions are evaluated in memory, the loop guard marks what it
-stops, the runs are inserted together and then executed one transaction each (`runner`), and
+stops, the runs are inserted together and then executed in chunks, a savepoint each
+(`batches`), and
 the month's usage is counted once.
 
 Runs execute inline, in the dispatch task, by default: it keeps a change's effects in the order
@@ -22,10 +23,11 @@ from django.conf import settings
 from django.db import transaction
 
 from automations.catalogue import listened_verbs
+from automations.engine.batches import run_planned
 from automations.engine.events import Batch
 from automations.engine.matching import Planned, apply_guard, match_batch, rules_in_scope
 from automations.engine.notices import guard_notify, usage_add
-from automations.engine.runner import insert_runs, run_planned
+from automations.engine.runner import insert_runs
 from automations.models import RuleRun, RunStatus
 from workos.activity.models import Activity
 

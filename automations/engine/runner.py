@@ -2,7 +2,8 @@
 
 1. The runs of a batch are inserted together, before anything acts (`INSERT ... ON CONFLICT DO
    NOTHING` on the unique (rule, event_key)): a redelivered event finds its run already there.
-2. Each run then executes in its own transaction: it locks its RuleRun row (skipping one another
+2. Each run then executes in its own transaction (or, for a batch's runs, in its own savepoint
+   of a chunk's transaction: see `batches`): it locks its RuleRun row (skipping one another
    worker holds), checks it is still `running`, performs every action through the services as
    the workspace's automation actor, and marks itself succeeded — the actions and the status
    commit together or not at all. A worker killed mid-run leaves a `running` row and no effects;
@@ -30,7 +31,6 @@ from automations.catalogue import ACTIONS, TRIGGERS, Match
 from automations.engine.context import RunContext
 from automations.engine.events import Batch, items_query
 from automations.engine.matching import Planned
-from automations.engine.notices import guard_notify
 from automations.models import Rule, RuleRun, RunStatus
 from automations.services.actor import automation_actor
 from workos.activity.services import Cause, acting_for
@@ -103,48 +103,74 @@ def insert_runs(planned: list[Planned]) -> None:
     )
 
 
-def run_planned(planned: list[Planned], batch: Batch | None = None,
-                actors: Actors | None = None) -> Tally:
-    """Insert the runs of `planned` and execute those still to do, in event order. Items the
-    batch read are reused until a run of the batch has acted on them."""
-    tally = Tally()
-    if not planned:
-        return tally
-    actors = actors or Actors()
-    insert_runs(planned)
-    warned: set[int] = set()
-    touched: set[int] = set()
-    for plan in planned:
-        if plan.skip_reason:
-            if plan.rule.pk not in warned:
-                warned.add(plan.rule.pk)
-                guard_notify(plan.rule, plan.skip_reason)
-            continue
-        item_id = plan.match.item_id
-        item = batch.item(item_id) if batch is not None and item_id not in touched else None
-        outcome = execute_run(plan, actors, item=item)
-        if outcome is None:
-            continue  # done before (a redelivered event), or another worker has it
-        if item_id is not None:
-            touched.add(item_id)
-        tally.add(plan.rule.workspace_id, outcome[1])
-    return tally
-
-
 def _fresh_item(item_id: int | None) -> Any:
     if item_id is None:
         return None
     return items_query(assignees=False).filter(pk=item_id).first()
 
 
+@dataclass
+class Progress:
+    """What a run's actions did so far, and the action under way (for the error)."""
+
+    results: list[dict[str, Any]] = field(default_factory=list)
+    current: str = ""
+
+    def error(self, exc: Exception) -> str:
+        if isinstance(exc, DomainError):
+            message = exc.message
+        elif isinstance(exc, LookupError):
+            message = str(exc)
+        else:
+            message = f"unexpected error {type(exc).__name__}: {exc}"
+        return f"{self.current}: {message}" if self.current else message
+
+    def undone(self) -> list[dict[str, Any]]:
+        rows = [{**r, "rolled_back": True} for r in self.results]
+        if self.current:
+            rows.append({"type": self.current, "failed": True})
+        return rows
+
+
+def perform(plan: Planned, run: RuleRun, actor: Membership, item: Any,
+            progress: Progress) -> None:
+    """Every action of the run's rule, in the caller's transaction, as the automation actor
+    acting for the run's event. `item`: the run's item as just read, else it is read here."""
+    rule = plan.rule
+    if item is None or item.pk != run.item_id:
+        item = _fresh_item(run.item_id)
+    if plan.match.item_id is not None and item is None:
+        raise DomainError("The item is gone: it was deleted before the rule ran.")
+    context = RunContext(
+        workspace=rule.workspace, rule=rule, actor=actor,
+        item=item, event=plan.activity, run=run, trigger=plan.match.values,
+    )
+    cause = Cause(activity=plan.activity, run_id=run.pk,
+                  actor_label=context.actor_label) if plan.activity else None
+    with acting_for(cause) if cause else contextlib.nullcontext():
+        for spec in rule.actions or []:
+            action = ACTIONS.get(spec.get("type", ""))
+            progress.current = action.label if action else str(spec.get("type"))
+            if action is None or not action.available:
+                raise DomainError(f"'{spec.get('type')}' is not an action this server "
+                                  "can run.")
+            done = action.execute(spec.get("config") or {}, context)
+            progress.results.append({"type": action.id, **done})
+    progress.current = ""
+
+
+def succeed(run: RuleRun, rule: Rule, results: list[dict[str, Any]]) -> None:
+    run.status, run.actions, run.version = RunStatus.SUCCEEDED, results, rule.version
+    run.attempts, run.finished_at, run.error = run.attempts + 1, timezone.now(), ""
+
+
 def execute_run(plan: Planned, actors: Actors, *, run_id: int | None = None,
                 item: Any = None) -> tuple[str, int] | None:
-    """Execute the run of `plan` (or the stored run `run_id`) if it is still to do; (status,
-    actions done), or None when it is finished or another worker has it. `item`: the run's
-    item as just read, else it is read here."""
+    """Execute the run of `plan` (or the stored run `run_id`) if it is still to do, in a
+    transaction of its own; (status, actions done), or None when it is finished or another
+    worker has it. `item`: the run's item as just read, else it is read here."""
     rule = plan.rule
-    results: list[dict[str, Any]] = []
-    current = ""
+    progress = Progress()
     locked_id: int | None = run_id
     # Outside the run's transaction: a rolled-back run must not take the actor's row with it.
     actor = actors.of(rule.workspace)
@@ -158,62 +184,32 @@ def execute_run(plan: Planned, actors: Actors, *, run_id: int | None = None,
             if run is None:
                 return None
             locked_id = run.pk
-            if item is None or item.pk != run.item_id:
-                item = _fresh_item(run.item_id)
-            if plan.match.item_id is not None and item is None:
-                raise DomainError("The item is gone: it was deleted before the rule ran.")
-            context = RunContext(
-                workspace=rule.workspace, rule=rule, actor=actor,
-                item=item, event=plan.activity, run=run, trigger=plan.match.values,
-            )
-            cause = Cause(activity=plan.activity, run_id=run.pk,
-                          actor_label=context.actor_label) if plan.activity else None
-            with acting_for(cause) if cause else contextlib.nullcontext():
-                for spec in rule.actions or []:
-                    action = ACTIONS.get(spec.get("type", ""))
-                    current = action.label if action else str(spec.get("type"))
-                    if action is None or not action.available:
-                        raise DomainError(f"'{spec.get('type')}' is not an action this server "
-                                          "can run.")
-                    done = action.execute(spec.get("config") or {}, context)
-                    results.append({"type": action.id, **done})
-            run.status, run.actions, run.version = RunStatus.SUCCEEDED, results, rule.version
-            run.attempts, run.finished_at, run.error = run.attempts + 1, timezone.now(), ""
+            perform(plan, run, actor, item, progress)
+            succeed(run, rule, progress.results)
             run.save(update_fields=["status", "actions", "version", "attempts", "finished_at",
                                     "error"])
-        return RunStatus.SUCCEEDED, len(results)
+        return RunStatus.SUCCEEDED, len(progress.results)
     except TRANSIENT as exc:
         if locked_id is None:
             raise
-        return _transient(locked_id, rule, exc)
-    except (DomainError, LookupError) as exc:
-        if locked_id is None:
-            raise
-        message = exc.message if isinstance(exc, DomainError) else str(exc)
-        error = f"{current}: {message}" if current else message
-        _fail(locked_id, rule, error, results, current)
-        return RunStatus.FAILED, 0
+        return retry_later(locked_id, rule, exc)
     except Exception as exc:
         if locked_id is None:
             raise
-        logger.exception("rule %s run %s failed", rule.pk, locked_id)
-        error = f"{current}: unexpected error {type(exc).__name__}: {exc}"
-        _fail(locked_id, rule, error, results, current)
+        if not isinstance(exc, DomainError | LookupError):
+            logger.exception("rule %s run %s failed", rule.pk, locked_id)
+        _fail(locked_id, rule, progress.error(exc), progress.undone())
         return RunStatus.FAILED, 0
 
 
-def _fail(run_id: int, rule: Rule, error: str, results: list[dict[str, Any]],
-          failed: str) -> None:
-    undone = [{**r, "rolled_back": True} for r in results]
-    if failed:
-        undone.append({"type": failed, "failed": True})
+def _fail(run_id: int, rule: Rule, error: str, undone: list[dict[str, Any]]) -> None:
     RuleRun.objects.filter(pk=run_id).update(
         status=RunStatus.FAILED, error=error[:MAX_ERROR], actions=undone,
         attempts=F("attempts") + 1, finished_at=timezone.now(), version=rule.version,
     )
 
 
-def _transient(run_id: int, rule: Rule, exc: Exception) -> tuple[str, int]:
+def retry_later(run_id: int, rule: Rule, exc: Exception) -> tuple[str, int]:
     """Keep the run to do and try again later, or fail it after MAX_ATTEMPTS."""
     from automations.tasks import run_rule
 
@@ -221,7 +217,7 @@ def _transient(run_id: int, rule: Rule, exc: Exception) -> tuple[str, int]:
     attempt = (run.attempts if run else 0) + 1
     error = f"Temporary database error (attempt {attempt} of {MAX_ATTEMPTS}): {exc}"
     if attempt >= MAX_ATTEMPTS:
-        _fail(run_id, rule, error, [], "")
+        _fail(run_id, rule, error, [])
         return RunStatus.FAILED, 0
     RuleRun.objects.filter(pk=run_id).update(attempts=attempt, error=error[:MAX_ERROR])
     run_rule.apply_async((run_id,), countdown=retry_delay(attempt))

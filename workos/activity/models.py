@@ -38,6 +38,11 @@ class Activity(models.Model):
     cause_run_id = models.BigIntegerField(null=True, blank=True)
     depth = models.PositiveSmallIntegerField(default=0)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # The dispatch message (its task id) handling the event until `claimed_until`: one task
+    # drains a backlog, and the same message, redelivered after its worker died, takes back
+    # what it held; past the lease the sweep sends the event again.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -52,6 +57,11 @@ class Activity(models.Model):
                 fields=["created_at"],
                 condition=Q(dispatched_at__isnull=True),
                 name="activity_undispatched_idx",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=Q(dispatched_at__isnull=True),
+                name="activity_dispatch_queue_idx",
             ),
         ]
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from workos.activity.models import Activity, Attachment, Comment, Notification
@@ -35,9 +35,11 @@ def activities_by_ids(*, ids: list[int], include_dispatched: bool = False) -> li
 
 
 def activities_undispatched(*, older_than: timedelta, limit: int = 500) -> list[int]:
-    cutoff = timezone.now() - older_than
+    """Events never dispatched, a while after their commit, that no live claim holds."""
+    now = timezone.now()
     return list(
-        Activity.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
+        Activity.objects.filter(dispatched_at__isnull=True, created_at__lt=now - older_than)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .order_by("created_at", "id")
         .values_list("id", flat=True)[:limit]
     )

@@ -105,10 +105,21 @@ def activities_record(
 
 
 def _queue_dispatch(ids: list[int]) -> None:
-    from workos.activity.tasks import dispatch_events
+    from workos.activity.outbox import dispatch_soon
 
-    # Published once the answer is sent: the sweep covers a process that dies before.
-    transaction.on_commit(lambda: after_response(lambda: dispatch_events.delay(ids)))
+    # One dispatch per commit, whatever number of activities it records (an automation chunk
+    # records hundreds): the dispatch takes every event waiting (see workos.activity.outbox).
+    # Checked again each time, since a rolled-back savepoint drops the callbacks it queued.
+    pending = transaction.get_connection().run_on_commit
+    if any(getattr(entry[1], "dispatches_activity", False) for entry in pending):
+        return
+
+    def publish() -> None:
+        # Published once the answer is sent: the sweep covers a process that dies before.
+        after_response(lambda: dispatch_soon(ids))
+
+    publish.dispatches_activity = True  # type: ignore[attr-defined]
+    transaction.on_commit(publish)
 
 
 def activities_mark_dispatched(*, ids: list[int]) -> int:
