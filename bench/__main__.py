@@ -142,6 +142,14 @@ def main() -> None:
     for name, median in scheduling.run():
         print(f"{name:<48} median {median:8.1f} ms")
 
+    # Automations (issue 6): a real Celery worker on its own database and Redis db, so it runs
+    # in a process of its own.
+    print(flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "bench.automations", "--events", "1000", "--seconds", "10"],
+        cwd=ROOT, check=False,
+    )
+
 
 if __name__ == "__main__":
     main()
