@@ -35,10 +35,12 @@ class BoardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Board
         fields = [
-            "id", "name", "description", "privacy", "is_template", "created_by", "role",
-            "created_at", "updated_at", "archived_at",
+            "id", "name", "description", "privacy", "is_template", "read_only", "created_by",
+            "role", "created_at", "updated_at", "archived_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {"read_only": {"help_text": "A closed project's board: every write to "
+                                      "it is refused (409) until the project is reopened."}}
 
     def get_role(self, board: Board) -> str | None:
         membership = self.context.get("membership")

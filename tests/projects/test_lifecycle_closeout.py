@@ -292,3 +292,8 @@ def test_reopening_unfreezes_the_project(people, api, url, project, closed):
     again = api(people.admin).post(url(f"projects/{project.pk}/reopen/"), {"reason": "x"},
                                    format="json")
     assert again.status_code == 409 and again.json()["code"] == "not_closed"
+
+
+def test_the_board_of_a_closed_project_says_it_is_read_only(people, api, url, project, closed):
+    board = api(people.member).get(url(f"boards/{project.board_id}/")).json()
+    assert board["read_only"] is True
