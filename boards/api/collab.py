@@ -57,6 +57,19 @@ def download_type(content_type: str) -> str:
 # --- shapes -------------------------------------------------------------------------------
 
 
+
+def attachment_download(attachment: Attachment) -> FileResponse:
+    """A stored file, always as a download, never rendered in our origin."""
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=download_type(attachment.content_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even if something rendered it, it would run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
 class CommentSerializer(serializers.ModelSerializer):
     item = serializers.IntegerField(source="target_id", read_only=True)
     author = serializers.IntegerField(source="author_id", read_only=True, allow_null=True)
@@ -223,14 +236,4 @@ class ItemAttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         description="The file, always as a download (Content-Disposition: attachment).")})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, *args: Any, **kwargs: Any) -> FileResponse:
-        attachment = self.get_object()
-        response = FileResponse(
-            attachment.file.open("rb"), as_attachment=True,
-            filename=attachment.original_name,
-            content_type=download_type(attachment.content_type),
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        # Even if something rendered it, it would run nothing and load nothing.
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_download(self.get_object())

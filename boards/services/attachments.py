@@ -12,11 +12,13 @@ from __future__ import annotations
 import mimetypes
 import re
 import unicodedata
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Model
 
 from boards.models import Item
 from boards.services.access import (
@@ -87,17 +89,17 @@ def _item_type() -> ContentType:
     return ContentType.objects.get_for_model(Item)
 
 
-@transaction.atomic
-def attachment_create(*, actor: Membership, item: Item, upload: File) -> Attachment:
-    role = require_board_role(board=item.board, actor=actor, minimum=VIEWER,
-                              doing="Attaching a file")
-    require_board_writable(item.board)
-    require_item_write(item=item, actor=actor, role=role, doing="Attaching a file")
+def attachment_store(*, actor: Membership, target: Model, upload: File,
+                     verb: str = "attachment.added",
+                     extra: dict[str, Any] | None = None) -> Attachment:
+    """Check, store and record an upload attached to `target` (an item, a project), in the
+    caller's transaction; the Activity `verb` names the file and `extra`."""
     name = clean_file_name(upload.name)
     upload_check(upload, name)
     attachment = Attachment(
-        workspace=item.workspace, target_type=_item_type(), target_id=item.pk,
-        uploaded_by=actor, original_name=name,
+        workspace=actor.workspace,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=target.pk, uploaded_by=actor, original_name=name,
         content_type=mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream",
         size=upload.size,
     )
@@ -106,8 +108,8 @@ def attachment_create(*, actor: Membership, item: Item, upload: File) -> Attachm
     try:
         attachment.save()
         activity_record(
-            workspace=item.workspace, actor=actor.user, verb="attachment.added", target=item,
-            data={"board": item.board_id, "attachment": attachment.pk, "name": name,
+            workspace=actor.workspace, actor=actor.user, verb=verb, target=target,
+            data={**(extra or {}), "attachment": attachment.pk, "name": name,
                   "size": attachment.size},
         )
     except Exception:
@@ -115,6 +117,16 @@ def attachment_create(*, actor: Membership, item: Item, upload: File) -> Attachm
         attachment.file.storage.delete(attachment.file.name)
         raise
     return attachment
+
+
+@transaction.atomic
+def attachment_create(*, actor: Membership, item: Item, upload: File) -> Attachment:
+    role = require_board_role(board=item.board, actor=actor, minimum=VIEWER,
+                              doing="Attaching a file")
+    require_board_writable(item.board)
+    require_item_write(item=item, actor=actor, role=role, doing="Attaching a file")
+    return attachment_store(actor=actor, target=item, upload=upload,
+                            extra={"board": item.board_id})
 
 
 @transaction.atomic

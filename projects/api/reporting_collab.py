@@ -19,7 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from boards.api.collab import download_type
+from boards.api.collab import attachment_download
 from projects.api import reporting_serializers as s
 from projects.api.reporting import ProjectChildViewSet
 from projects.services.notes import document_create, document_delete, note_create, note_delete
@@ -97,12 +97,4 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectC
         description="The file, always as a download (Content-Disposition: attachment).")})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, *args: Any, **kwargs: Any) -> FileResponse:
-        document = self.get_object()
-        response = FileResponse(
-            document.file.open("rb"), as_attachment=True, filename=document.original_name,
-            content_type=download_type(document.content_type),
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_download(self.get_object())

@@ -14,8 +14,6 @@ are too. Each write records an Activity on the project.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.db import transaction
@@ -24,7 +22,7 @@ from django.utils import timezone
 
 from boards.selectors import board_role, visible_board_ids
 from boards.services.access import require_board_writable
-from boards.services.attachments import clean_file_name, upload_check
+from boards.services.attachments import attachment_store
 from projects.models import Project
 from projects.services.access import is_workspace_admin
 from projects.services.status_updates import TEXT_MAX_CHARS, require_project_voice
@@ -123,28 +121,7 @@ def note_delete(*, actor: Membership, project: Project, note: Comment) -> None:
 def document_create(*, actor: Membership, project: Project, upload: File) -> Attachment:
     require_project_voice(project=project, actor=actor, doing="Adding a document")
     require_board_writable(project.board)
-    name = clean_file_name(upload.name)
-    upload_check(upload, name)
-    document = Attachment(
-        workspace=project.workspace, target_type=_project_type(), target_id=project.pk,
-        uploaded_by=actor, original_name=name,
-        content_type=mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream",
-        size=upload.size,
-    )
-    # The storage name comes from upload_to (workspace id and a random uuid), never `name`.
-    document.file.save(name, upload, save=False)
-    try:
-        document.save()
-        activity_record(
-            workspace=project.workspace, actor=actor.user, verb="document.added",
-            target=project,
-            data={"attachment": document.pk, "name": name, "size": document.size},
-        )
-    except Exception:
-        # No file without its row.
-        document.file.storage.delete(document.file.name)
-        raise
-    return document
+    return attachment_store(actor=actor, target=project, upload=upload, verb="document.added")
 
 
 @transaction.atomic
