@@ -10,6 +10,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from automations.models import (
+    ApprovalFlow,
+    ApprovalRequest,
+    Decision,
+    Form,
+    Submission,
     IncomingWebhook,
     RecurringOccurrence,
     RecurringSchedule,
@@ -516,6 +521,62 @@ class RecurringOccurrenceFactory(factory.django.DjangoModelFactory):
     )
 
 
+class ApprovalFlowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApprovalFlow
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Approval flow {n}")
+    steps = factory.LazyFunction(
+        lambda: [{"name": "Manager", "approvers": {"kind": "manager"}}]
+    )
+
+
+class FormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Form
+
+    board = factory.SubFactory(BoardFactory)
+    workspace = factory.SelfAttribute("board.workspace")
+    name = factory.Sequence(lambda n: f"Form {n}")
+    token = factory.Sequence(lambda n: f"form_test_{n:06d}")
+    access = "public"
+    fields = factory.LazyFunction(
+        lambda: [{"key": "title", "label": "What do you need?", "type": "text",
+                  "maps_to": "name", "required": True}]
+    )
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    form = factory.SubFactory(FormFactory)
+    workspace = factory.SelfAttribute("form.workspace")
+    reference = factory.Sequence(lambda n: f"REQ-{n}")
+    answers = factory.LazyFunction(lambda: {"title": "A laptop"})
+    submitter_email = "requester@example.com"
+
+
+class ApprovalRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApprovalRequest
+
+    item = factory.SubFactory(ItemFactory)
+    workspace = factory.SelfAttribute("item.workspace")
+    flow = factory.SubFactory(ApprovalFlowFactory, workspace=factory.SelfAttribute("..workspace"))
+    steps = factory.SelfAttribute("flow.steps")
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    request = factory.SubFactory(ApprovalRequestFactory)
+    step = 0
+    decision = "approve"
+
+
 def make_token(membership: Membership, *, read_only: bool = False, **extra) -> tuple[AccessToken, str]:
     secret = token_generate()
     token = AccessToken.objects.create(
@@ -582,6 +643,17 @@ def populate_workspace(owner: Membership) -> dict[type, object]:
         IncomingWebhook: IncomingWebhookFactory(board=board),
         RecurringSchedule: schedule_,
         RecurringOccurrence: RecurringOccurrenceFactory(schedule=schedule_),
+    }
+    flow = ApprovalFlowFactory(workspace=workspace, created_by=owner)
+    form = FormFactory(board=board, created_by=owner, approval_flow=flow)
+    approval = ApprovalRequestFactory(item=item, flow=flow, requested_by=owner)
+    approval.pending_approvers.add(owner)
+    automation_objects |= {
+        ApprovalFlow: flow,
+        Form: form,
+        Submission: SubmissionFactory(form=form, item=item),
+        ApprovalRequest: approval,
+        Decision: DecisionFactory(request=approval, approver=owner),
     }
     return {
         **project_objects,
