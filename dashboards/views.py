@@ -26,6 +26,7 @@ def workspace_home(request: HttpRequest, ws: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     context = {
+        "section": "home",
         "workspace": membership.workspace,
         "membership": membership,
         **home_overview(workspace=membership.workspace, membership=membership),

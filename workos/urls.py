@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 
 from automations.api import urls as automations_api
 from automations.api import urls_hooks as automations_hooks_api
+from boards import urls_pages as boards_pages
 from boards.api import collab_urls as boards_collab_api
 from boards.api import csv_urls as boards_csv_api
 from boards.api import urls as boards_api
@@ -54,6 +55,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("w/<slug:ws>/", include(boards_pages)),
     path("", include(dashboard_urls)),
 ]
 

@@ -1,0 +1,74 @@
+// Shared by every workspace page: JSON calls to our API with the session's CSRF token, a
+// polite message area for results and refusals, and the CSRF header on htmx requests.
+(function () {
+  "use strict";
+
+  function meta(name) {
+    var el = document.querySelector('meta[name="' + name + '"]');
+    return el ? el.getAttribute("content") : "";
+  }
+
+  var workspace = meta("workspace");
+
+  function apiUrl(path) {
+    return "/api/v1/workspaces/" + encodeURIComponent(workspace) + "/" + path.replace(/^\//, "");
+  }
+
+  // Resolves to {ok, status, data}; never throws on an HTTP error so callers can roll back
+  // and show the server's message.
+  function api(path, options) {
+    options = options || {};
+    var headers = { "Accept": "application/json", "X-CSRFToken": meta("csrf-token") };
+    if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    if (options.ifMatch !== undefined) headers["If-Match"] = String(options.ifMatch);
+    return fetch(apiUrl(path), {
+      method: options.method || "GET",
+      credentials: "same-origin",
+      headers: headers,
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      var body = type.indexOf("json") >= 0 ? response.json() : response.text();
+      return body.then(function (data) {
+        return { ok: response.ok, status: response.status, data: data };
+      });
+    }, function () {
+      return { ok: false, status: 0, data: { detail: "The server could not be reached." } };
+    });
+  }
+
+  function errorText(result) {
+    var data = result.data || {};
+    if (typeof data === "string") return data || "Something went wrong.";
+    var text = data.detail || data.message || "";
+    if (data.fields) {
+      Object.keys(data.fields).forEach(function (key) {
+        text += " " + key + ": " + [].concat(data.fields[key]).join(" ");
+      });
+    }
+    return text.trim() || "Something went wrong (" + result.status + ").";
+  }
+
+  function notice(text, kind) {
+    var area = document.getElementById("notices");
+    if (!area) {
+      area = document.createElement("div");
+      area.id = "notices";
+      area.setAttribute("role", "status");
+      area.setAttribute("aria-live", "polite");
+      document.body.appendChild(area);
+    }
+    var line = document.createElement("p");
+    line.className = "notice " + (kind || "info");
+    line.textContent = text;
+    area.appendChild(line);
+    setTimeout(function () { line.remove(); }, 6000);
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRFToken"] = meta("csrf-token");
+  });
+
+  window.WorkOS = { api: api, apiUrl: apiUrl, errorText: errorText, notice: notice,
+                    workspace: workspace, meta: meta };
+})();
