@@ -99,5 +99,6 @@ class AutomationSettingsAdmin(admin.ModelAdmin):
     raw_id_fields = ("workspace",)
 
 
-# Webhooks, incoming hooks, recurring schedules and dead letters register themselves there.
-from automations import admin_hooks  # noqa: E402, F401
+# Approvals, webhooks, incoming hooks, recurring schedules, dead letters and intake forms
+# register themselves there.
+from automations import admin_approvals, admin_hooks, admin_intake  # noqa: E402, F401

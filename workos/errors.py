@@ -42,6 +42,17 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Throttled(DomainError):
+    """Too many calls from one client; `wait` is how many seconds until the next may pass."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, message: str, *, wait: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.wait = wait
+
+
 class StaleVersion(DomainError):
     """A write named a version that is no longer current; `current` is the row as it is now."""
 

@@ -238,6 +238,9 @@ SPECTACULAR_SETTINGS = {
         "KeyResultKindEnum": "projects.models.KeyResultKind",
         # A project's phase appears as phase, from_phase, to_phase and next_phase.
         "PhaseEnum": "projects.models.Phase",
+        # Submissions, approval requests and runs each have a `status` of their own.
+        "SubmissionStatusEnum": "automations.models.SubmissionStatus",
+        "ApprovalStatusEnum": "automations.models.ApprovalStatus",
     },
 }
 
@@ -279,11 +282,15 @@ CELERY_TASK_ROUTES = {
     "automations.tasks.date_triggers": {"queue": _scheduled_queue},
     "automations.tasks_hooks.send_webhook": {"queue": _webhooks_queue},
     "automations.tasks_hooks.*": {"queue": _scheduled_queue},
+    "automations.tasks_intake.sweep_submissions": {"queue": _scheduled_queue},
+    "automations.tasks_intake.*": {"queue": _events_queue},
+    "automations.tasks_approvals.*": {"queue": _scheduled_queue},
     "workos.activity.*": {"queue": _events_queue},
     "automations.tasks.*": {"queue": _events_queue},
 }
 # Imported by every worker, so tasks outside an app's tasks.py are registered too.
-CELERY_IMPORTS = ["automations.tasks_hooks"]
+CELERY_IMPORTS = ["automations.tasks_hooks", "automations.tasks_approvals",
+                  "automations.tasks_intake"]
 CELERY_BEAT_SCHEDULE = {
     "purge-deleted-boards": {
         "task": "boards.tasks.purge_deleted_boards",
@@ -312,6 +319,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "automations.tasks_hooks.run_recurring",
         "schedule": 60.0,
     },
+    # Approval reminders and escalation on deadlines.
+    "sweep-approvals": {
+        "task": "automations.tasks_approvals.sweep_approvals",
+        "schedule": 60.0,
+    },
+    # Submissions whose processing message was lost get queued again.
+    "sweep-intake-submissions": {
+        "task": "automations.tasks_intake.sweep_submissions",
+        "schedule": 60.0,
+    },
     "prune-automation-records": {
         "task": "automations.tasks_hooks.prune_records",
         "schedule": 24 * 3600.0,
@@ -327,6 +344,10 @@ WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
 # Incoming webhooks (POST /hooks/in/<token>/): calls per client address, and the body size.
 INCOMING_WEBHOOK_THROTTLE = os.environ.get("INCOMING_WEBHOOK_THROTTLE", "120/min")
 INCOMING_WEBHOOK_MAX_BYTES = int(os.environ.get("INCOMING_WEBHOOK_MAX_BYTES", str(64 * 1024)))
+# Anonymous form submissions: seconds a person needs at least between opening a form and
+# sending it, and submissions per client address and form per minute (0 turns the limit off).
+INTAKE_MIN_SECONDS = int(os.environ.get("INTAKE_MIN_SECONDS", "3"))
+INTAKE_THROTTLE_PER_MINUTE = int(os.environ.get("INTAKE_THROTTLE_PER_MINUTE", "10"))
 
 LOGGING = {
     "version": 1,

@@ -9,13 +9,17 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from automations import views_approvals
 from automations.api import urls as automations_api
+from automations.api import urls_approvals as automations_approvals_api
 from automations.api import urls_hooks as automations_hooks_api
+from automations.api import urls_intake as automations_intake_api
 from boards import urls_pages as boards_pages
 from boards.api import collab_urls as boards_collab_api
 from boards.api import csv_urls as boards_csv_api
 from boards.api import urls as boards_api
 from dashboards import urls as dashboard_urls
+from projects import urls_pages as projects_pages
 from projects.api import urls as projects_api
 from timetracking.api import urls as timetracking_api
 from workos.activity import urls as activity_api
@@ -32,11 +36,14 @@ workspace_api = [
     *projects_api.scoped,
     *automations_api.scoped,
     *automations_hooks_api.scoped,
+    *automations_intake_api.scoped,
+    *automations_approvals_api.scoped,
 ]
 
 api_v1 = [
     *tenancy_api.unscoped,
     path("workspaces/<slug:ws>/", include(workspace_api)),
+    *automations_intake_api.public,
 ]
 
 urlpatterns = [
@@ -52,10 +59,13 @@ urlpatterns = [
          name="password_reset_complete"),
     path("api/v1/", include(api_v1)),
     *automations_hooks_api.public,
+    path("w/<slug:ws>/approvals/<int:id>/", views_approvals.approval_page,
+         name="approval-page"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("w/<slug:ws>/", include(boards_pages)),
+    path("w/<slug:ws>/", include(projects_pages)),
     path("", include(dashboard_urls)),
 ]
 

@@ -1,6 +1,5 @@
-"""Actions that reach beyond the item: send a webhook (signed, delivered with retries by the
-webhooks service after the run commits) and start an approval flow (not available until request
-intake and approvals exist; saying so at validation is better than a stub that pretends)."""
+"""Actions that reach beyond the item: send a webhook (delivered with retries by the webhooks
+service after the run commits) and start an approval flow (through the approvals service)."""
 
 from __future__ import annotations
 
@@ -8,14 +7,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from automations.catalogue.base import ACTIONS, Action, ConfigError, Field
+from automations.models import ApprovalFlow, ApprovalRequest, ApprovalStatus
 from workos.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from automations.catalogue.validation import ValidationContext
     from automations.engine.context import RunContext
-
-APPROVALS_MISSING = ("Approval flows arrive with request intake; this action cannot be used "
-                     "yet.")
 
 
 def _payload(run: RunContext, config: dict[str, Any]) -> dict[str, Any]:
@@ -91,15 +88,39 @@ class SendWebhook(Action):
 class StartApproval(Action):
     id = "start_approval"
     label = "Start an approval flow"
-    description = APPROVALS_MISSING
-    available = False
-    fields = (Field("flow", "integer", "The approval flow."),)
+    description = ("Start an approval flow on the item, requested by the item's creator (their "
+                   "manager answers a manager step). Nothing happens when the flow already "
+                   "waits on the item.")
+    fields = (Field("flow", "integer", "The approval flow.", required=True),)
 
     def clean(self, config: dict[str, Any], vctx: ValidationContext) -> dict[str, Any]:
-        raise ConfigError.on("flow", APPROVALS_MISSING)
+        flow = ApprovalFlow.objects.filter(workspace=vctx.workspace, id=config["flow"]).first()
+        if flow is None:
+            raise ConfigError.on("flow", f"There is no approval flow {config['flow']} in this "
+                                 "workspace.")
+        if not flow.enabled:
+            raise ConfigError.on("flow", f"The approval flow '{flow.name}' is disabled.")
+        return config
 
     def execute(self, config: dict[str, Any], run: RunContext) -> dict[str, Any]:
-        raise ValidationFailed(APPROVALS_MISSING)
+        # The service imports the catalogue (step conditions): imported when first used.
+        from automations.services.approvals import approval_start
+
+        item = run.require_item()
+        flow = ApprovalFlow.objects.filter(workspace=run.workspace, id=config["flow"]).first()
+        if flow is None:
+            raise ValidationFailed(f"The approval flow {config['flow']} no longer exists.",
+                                   fields={"flow": ["Not found."]})
+        waiting = ApprovalRequest.objects.filter(flow=flow, item=item,
+                                                 status=ApprovalStatus.PENDING).first()
+        if waiting is not None:
+            return {"flow": flow.pk, "request": waiting.pk, "started": False}
+        creator = item.created_by if item.created_by_id else None
+        if creator is not None and creator.removed_at is not None:
+            creator = None
+        request = approval_start(actor=run.actor, flow=flow, item=item, requested_by=creator,
+                                 requester_email=creator.user.email if creator else "")
+        return {"flow": flow.pk, "request": request.pk, "started": True}
 
     def preview(self, config: dict[str, Any], run: RunContext) -> str:
-        return APPROVALS_MISSING
+        return f"Start the approval flow {config['flow']} on the item"

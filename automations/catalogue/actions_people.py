@@ -15,7 +15,7 @@ from automations.models.rules import RoundRobinCursor
 from boards.models import BoardMember, Privacy
 from timetracking.selectors import workload_compute_for
 from workos.activity.services import notify
-from workos.tenancy.models import Membership, Role, Team, role_at_least
+from workos.tenancy.models import Membership, Role, Team, Workspace, role_at_least
 
 if TYPE_CHECKING:
     from automations.catalogue.validation import ValidationContext
@@ -34,6 +34,12 @@ def team_member_ids(team_id: int) -> list[int]:
     )
 
 
+def next_in_turn(members: list[int], last: int | None) -> int:
+    """The member after `last` in id order, wrapping around (round-robin's turn); request
+    intake's form routing takes turns the same way."""
+    return next((m for m in members if last is None or m > last), members[0])
+
+
 def round_robin_next(run: RunContext, team_id: int, *, advance: bool = True) -> int | None:
     """The member after the one this rule assigned last in the team (wrapping around). The
     cursor row is locked while it is read and moved, so concurrent runs take turns."""
@@ -42,12 +48,10 @@ def round_robin_next(run: RunContext, team_id: int, *, advance: bool = True) -> 
         return None
     if not advance:
         cursor = RoundRobinCursor.objects.filter(rule=run.rule, team_id=team_id).first()
-        last = cursor.last_member_id if cursor else None
-        return next((m for m in members if last is None or m > last), members[0])
+        return next_in_turn(members, cursor.last_member_id if cursor else None)
     RoundRobinCursor.objects.get_or_create(rule=run.rule, team_id=team_id)
     cursor = RoundRobinCursor.objects.select_for_update().get(rule=run.rule, team_id=team_id)
-    last = cursor.last_member_id
-    chosen = next((m for m in members if last is None or m > last), members[0])
+    chosen = next_in_turn(members, cursor.last_member_id)
     cursor.last_member_id = chosen
     cursor.save(update_fields=["last_member_id", "updated_at"])
     return chosen
@@ -56,12 +60,19 @@ def round_robin_next(run: RunContext, team_id: int, *, advance: bool = True) -> 
 def least_loaded(run: RunContext, team_id: int) -> int | None:
     """The team member with the most spare hours over the next two weeks (capacity less
     assigned and allocated work); the lowest id on a tie."""
+    return least_loaded_member(workspace=run.workspace, viewer=run.actor, team_id=team_id,
+                               today=run.today)
+
+
+def least_loaded_member(*, workspace: Workspace, viewer: Membership, team_id: int,
+                        today: dt.date) -> int | None:
+    """`least_loaded` outside a rule run (request intake's form routing uses it too)."""
     members = team_member_ids(team_id)
     if not members:
         return None
-    start = run.today
+    start = today
     workload = workload_compute_for(
-        workspace=run.workspace, viewer=run.actor, member_ids=members, start=start,
+        workspace=workspace, viewer=viewer, member_ids=members, start=start,
         end=start + dt.timedelta(days=WORKLOAD_DAYS - 1), with_unscheduled=False,
     )
 

@@ -10,9 +10,9 @@ from .schedules import RecurringOccurrence, RecurringSchedule
 from .webhooks import DeliveryStatus, IncomingWebhook, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
-    "ApprovalFlow", "ApprovalRequest", "ApprovalStatus", "Decision", "DecisionKind", "Form",
-    "FormAccess", "FormRoundRobin", "Submission", "SubmissionStatus",
-    "AutomationSettings", "AutomationUsage", "DeadLetter", "DeliveryStatus", "IncomingWebhook",
-    "RecurringOccurrence", "RecurringSchedule", "Rule", "RuleRun", "RuleVersion", "RunStatus",
-    "Scope", "TaskDelivery", "WebhookDelivery", "WebhookEndpoint",
+    "ApprovalFlow", "ApprovalRequest", "ApprovalStatus", "AutomationSettings", "AutomationUsage",
+    "DeadLetter", "Decision", "DecisionKind", "DeliveryStatus", "Form", "FormAccess",
+    "FormRoundRobin", "IncomingWebhook", "RecurringOccurrence", "RecurringSchedule", "Rule",
+    "RuleRun", "RuleVersion", "RunStatus", "Scope", "Submission", "SubmissionStatus",
+    "TaskDelivery", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -33,7 +33,11 @@ EVENT_TYPES: tuple[str, ...] = (
     "member.added", "member.updated", "member.removed",
     "team.created", "team.updated", "team.deleted",
     "workspace.updated",
-    "form.submitted", "approval.requested", "approval.decided",
+    "form.created", "form.updated", "form.archived", "form.token_regenerated",
+    "intake.submitted",
+    "approval_flow.created", "approval_flow.updated", "approval_flow.deleted",
+    "approval.requested", "approval.step_decided", "approval.escalated", "approval.reminder",
+    "approval.decided", "approval.cancelled",
     "recurring.occurred", "recurring.failed",
     "webhook.created", "webhook.updated", "webhook.deleted", "webhook.disabled",
 )

@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 
 from automations.catalogue.dates import workspace_calendar, workspace_today
+from automations.models import ApprovalRequest
+from automations.services.approvals import flow_create
 from automations.services.rules import rule_clean
 from boards.models import Dependency, Item
 from boards.services import board_create, column_create
@@ -204,10 +206,23 @@ def test_create_a_dependency_on_an_item_or_the_one_just_created(people, d):
     assert links == {(blocker.pk, item.pk), (item.pk, shipped.pk)}
 
 
-def test_starting_an_approval_flow_is_refused_until_intake_exists(people, d):
+def test_starting_an_approval_flow_names_a_flow_of_the_workspace(people, d):
     with pytest.raises(ValidationFailed) as refused:
         rule_clean(actor=people.admin, scope="board", board=d.board,
                    trigger=when("item_created"), conditions=None,
-                   actions=[then("start_approval", flow=1)])
-    assert "Approval flows arrive with request intake" in refused.value.message
+                   actions=[then("start_approval", flow=999999)])
+    assert "There is no approval flow 999999" in refused.value.message
     assert refused.value.fields["actions"]["0"]["config"]["flow"]
+
+
+def test_starting_an_approval_flow_asks_the_creators_manager(people, d):
+    people.member.manager = people.admin
+    people.member.save()
+    flow = flow_create(actor=people.owner, name="Sign-off",
+                       steps=[{"name": "Manager", "approvers": {"kind": "manager"}}])
+    item, run = run_for(people, d, then("start_approval", flow=flow.pk))
+    request = ApprovalRequest.objects.get(item=item)
+    assert run.actions[0] == {"type": "start_approval", "flow": flow.pk,
+                              "request": request.pk, "started": True}
+    assert request.requested_by == people.member and request.status == "pending"
+    assert list(request.pending_approvers.all()) == [people.admin]

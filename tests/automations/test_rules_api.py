@@ -78,7 +78,8 @@ def test_a_project_rule_belongs_to_the_projects_board(people, api):
      "today + 3 working days"),
     ({"actions": [then("add_comment", body="Hi {item.nmae}")]}, "actions",
      "Unknown placeholder {item.nmae}"),
-    ({"actions": [then("start_approval", flow=1)]}, "actions", "arrive with request intake"),
+    ({"actions": [then("start_approval", flow=999999)]}, "actions",
+     "There is no approval flow 999999"),
     ({"actions": [then("send_webhook", url="ftp://example.com")]}, "actions", "http"),
     ({"trigger": when("every_period", rrule="FREQ=DAILY"), "conditions": None,
       "actions": [then("archive_item")]}, "actions", "needs an item"),
@@ -192,7 +193,7 @@ def test_the_catalogue_describes_every_trigger_condition_and_action(people, api)
         assert schema["type"] == "object" and entry["label"], entry["id"]
         assert set(schema["required"]) <= set(schema["properties"]), entry["id"]
     by_id = {a["id"]: a for a in catalogue["actions"]}
-    assert by_id["start_approval"]["available"] is False
+    assert by_id["start_approval"]["available"] is True
     assert by_id["create_item"]["needs_item"] is False
     assert by_id["assign"]["config_schema"]["properties"]["to"]["enum"] == [
         "member", "creator", "round_robin", "least_loaded"]

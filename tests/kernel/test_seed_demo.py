@@ -19,7 +19,16 @@ def test_seed_demo_builds_a_usable_workspace_once(db, api, capsys):
                  and "wos_" in line)
     response = api(token=token).get("/api/v1/workspaces/acme/boards/")
     assert response.status_code == 200
-    assert len(response.json()["results"]) == 4  # three boards and the project's board
+    # three departmental boards, purchase requests and the project's board
+    assert len(response.json()["results"]) == 5
+
+    from automations.models import ApprovalRequest, Form, Submission
+
+    forms = dict(Form.objects.filter(workspace=workspace).values_list("name", "access"))
+    assert {"IT request", "Purchase request"} <= set(forms), forms
+    assert Submission.objects.filter(form__workspace=workspace, item__isnull=False).exists()
+    assert set(ApprovalRequest.objects.filter(workspace=workspace)
+               .values_list("status", flat=True)) >= {"pending", "approved", "rejected"}
 
     call_command("seed_demo")
     assert Workspace.objects.filter(slug="acme").count() == 1

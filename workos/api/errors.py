@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -11,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from workos.errors import DomainError, StaleVersion
+from workos.errors import DomainError, StaleVersion, Throttled
 
 _CODES = {
     400: "invalid",
@@ -54,7 +55,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body["current"] = exc.current
         return Response(body, status=exc.status)
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        response = Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        if isinstance(exc, Throttled) and exc.wait:
+            response["Retry-After"] = str(math.ceil(exc.wait))
+        return response
     if isinstance(exc, ObjectDoesNotExist | Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

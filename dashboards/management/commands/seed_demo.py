@@ -7,7 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from automations.demo import seed_rules
+from automations.demo_approvals import seed_purchase_approvals
 from automations.demo_hooks import seed_recurring
+from automations.demo_intake import seed_it_requests
 from boards.demo import seed_boards
 from projects.demo import seed_project
 from timetracking.demo import seed_time
@@ -39,6 +41,8 @@ class Command(BaseCommand):
             project = seed_project(owner, seeded.members, today)
             seed_rules(owner.workspace)
             seed_recurring(owner.workspace)
+            seed_it_requests(owner.workspace)
+            seed_purchase_approvals(owner.workspace)
             tokens = {
                 email: services.token_create(actor=membership, name="demo token")[1]
                 for email, membership in seeded.members.items()
