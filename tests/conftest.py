@@ -6,11 +6,16 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, make_token
 from workos.celery import app as celery_app
 from workos.tenancy.models import Membership, Role, Workspace
+
+# Property tests check answers, never speed: a loaded CI machine must not fail them on time.
+hypothesis_settings.register_profile("workos", deadline=None, database=None)
+hypothesis_settings.load_profile("workos")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
