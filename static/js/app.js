@@ -37,15 +37,28 @@
     });
   }
 
+  // Field messages nest (e.g. {"values": {"due": ["Not a date."]}}): flatten to "values.due: …".
+  function fieldLines(fields, prefix, out) {
+    Object.keys(fields || {}).forEach(function (key) {
+      var value = fields[key], path = prefix ? prefix + "." + key : key;
+      if (Array.isArray(value)) {
+        out.push(path + ": " + value.map(String).join(" "));
+      } else if (value && typeof value === "object") {
+        fieldLines(value, path, out);
+      } else if (value !== undefined && value !== null) {
+        out.push(path + ": " + String(value));
+      }
+    });
+    return out;
+  }
+
   function errorText(result) {
     var data = result.data || {};
     if (typeof data === "string") return data || "Something went wrong.";
-    var text = data.detail || data.message || "";
-    if (data.fields) {
-      Object.keys(data.fields).forEach(function (key) {
-        text += " " + key + ": " + [].concat(data.fields[key]).join(" ");
-      });
-    }
+    var text = data.message || data.detail || "";
+    fieldLines(data.fields, "", []).forEach(function (line) {
+      if (text.indexOf(line.split(": ").slice(1).join(": ")) < 0) text += " " + line;
+    });
     return text.trim() || "Something went wrong (" + result.status + ").";
   }
 
