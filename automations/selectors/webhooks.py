@@ -36,7 +36,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "form.created", "form.updated", "form.archived", "form.token_regenerated",
     "intake.submitted",
     "approval_flow.created", "approval_flow.updated", "approval_flow.deleted",
-    "approval.requested", "approval.step_decided", "approval.escalated", "approval.reminder",
+    "approval.requested", "approval.step_decided", "approval.escalated",
     "approval.decided", "approval.cancelled",
     "recurring.occurred", "recurring.failed",
     "webhook.created", "webhook.updated", "webhook.deleted", "webhook.disabled",
