@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from boards import views, views_calendar, views_kanban, views_table
+from boards import views, views_calendar, views_item, views_kanban, views_table
 
 urlpatterns = [
     path("boards/", views.board_list_page, name="board-list-page"),
@@ -17,4 +17,5 @@ urlpatterns = [
          name="board-kanban-cards"),
     path("boards/<int:board_id>/calendar/", views_calendar.board_calendar_page,
          name="board-calendar-page"),
+    path("items/<int:id>/", views_item.item_page, name="item-page"),
 ]

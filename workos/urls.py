@@ -21,6 +21,7 @@ from boards.api import urls as boards_api
 from dashboards import urls as dashboard_urls
 from projects import urls_pages as projects_pages
 from projects.api import urls as projects_api
+from timetracking import urls_pages as timetracking_pages
 from timetracking.api import urls as timetracking_api
 from workos.activity import urls as activity_api
 from workos.tenancy import views as tenancy_views
@@ -66,6 +67,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("w/<slug:ws>/", include(boards_pages)),
     path("w/<slug:ws>/", include(projects_pages)),
+    path("w/<slug:ws>/", include(timetracking_pages)),
     path("", include(dashboard_urls)),
 ]
 
