@@ -42,3 +42,23 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
 def test_models_and_migrations_agree():
     result = _manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_static_files_collect_in_production_mode(tmp_path):
+    """The manifest storage hashes every file and follows its references (CSS urls, source
+    maps); a vendored file naming a file we do not ship would stop a deploy."""
+    script = (
+        "import django, sys; django.setup(); from django.conf import settings; "
+        f"settings.STATIC_ROOT = {str(tmp_path)!r}; "
+        "from django.core.management import call_command; "
+        "call_command('collectstatic', interactive=False, verbosity=0)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False,
+        env={**env, "DJANGO_SETTINGS_MODULE": "workos.settings", "DEBUG": "0",
+             "SECRET_KEY": "s" * 60, "ALLOWED_HOSTS": "workos.example.com"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").exists()
+    assert list(tmp_path.glob("vendor/htmx/htmx.min.*.js"))
