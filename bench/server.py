@@ -21,9 +21,10 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *, workers: int = 1) -> None:
         self.port = free_port()
         self.env = env
+        self.workers = workers
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -34,7 +35,8 @@ class Server:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.proc = subprocess.Popen(  # noqa: S603 - our own server on loopback
             [str(gunicorn), "workos.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "1", "--threads", "1", "--timeout", "120", "--log-level", "warning"],
+             "--workers", str(self.workers), "--threads", "1", "--timeout", "120",
+             "--log-level", "warning"],
             cwd=ROOT, env=self.env,
         )
         deadline = time.monotonic() + 30

@@ -9,6 +9,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from automations import urls_pages as automations_pages
 from automations import views_approvals
 from automations.api import urls as automations_api
 from automations.api import urls_approvals as automations_approvals_api
@@ -60,6 +61,7 @@ urlpatterns = [
          name="password_reset_complete"),
     path("api/v1/", include(api_v1)),
     *automations_hooks_api.public,
+    path("", include(automations_pages)),
     path("w/<slug:ws>/approvals/<int:id>/", views_approvals.approval_page,
          name="approval-page"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
