@@ -89,6 +89,8 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--time-runs", type=int, default=7,
                         help="runs of the (slower) time-tracking scenarios")
+    parser.add_argument("--no-browser", dest="browser", action="store_false",
+                        help="skip the pages opened in Chromium (bench.browser_pages)")
     options = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -149,6 +151,11 @@ def main() -> None:
         [sys.executable, "-m", "bench.automations", "--events", "1000", "--seconds", "10"],
         cwd=ROOT, check=False,
     )
+    # Pages (issue 8): the 5,000-item board and the other pages in Chromium, on their own
+    # database.
+    if options.browser:
+        print(flush=True)
+        subprocess.run([sys.executable, "-m", "bench.browser_pages"], cwd=ROOT, check=False)
 
 
 if __name__ == "__main__":
