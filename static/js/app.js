@@ -78,10 +78,40 @@
     setTimeout(function () { line.remove(); }, 6000);
   }
 
+  // Status and label colours are the board's own settings, given as data-color (the pages
+  // allow no style attributes) and applied through the CSSOM: --c (and --tint) the colour,
+  // --on dark or white text, whichever contrasts more with it.
+  var HEX = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
+  function luminance(hex) {
+    var h = hex.length === 4 ? hex.replace(/#(.)(.)(.)/, "#$1$1$2$2$3$3") : hex;
+    var rgb = [1, 3, 5].map(function (i) {
+      var c = parseInt(h.substr(i, 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+  }
+  function color(el, hex) {
+    if (!HEX.test(hex || "")) {
+      ["--c", "--tint", "--on"].forEach(function (name) { el.style.removeProperty(name); });
+      return false;
+    }
+    var l = luminance(hex);
+    el.style.setProperty("--c", hex);
+    el.style.setProperty("--tint", hex);
+    el.style.setProperty("--on", (l + 0.05) / (0.0137 + 0.05) > 1.05 / (l + 0.05) ? "#1d2330" : "#ffffff");
+    return true;
+  }
+  function paint(root) {
+    root = root || document;
+    var found = Array.prototype.slice.call(root.querySelectorAll("[data-color]:not(option)"));
+    if (root.matches && root.matches("[data-color]:not(option)")) found.push(root);
+    found.forEach(function (el) { color(el, el.getAttribute("data-color")); });
+  }
+
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = meta("csrf-token");
   });
 
   window.WorkOS = { api: api, apiUrl: apiUrl, errorText: errorText, notice: notice,
-                    workspace: workspace, meta: meta };
+                    workspace: workspace, meta: meta, color: color, paint: paint };
 })();

@@ -27,11 +27,7 @@
   }
   function nameOf(entry) { return "“" + entry.dataset.name + "”"; }
 
-  function paint(scope) {
-    scope.querySelectorAll("[data-color]").forEach(function (el) {
-      if (el.dataset.color) el.style.setProperty("--tint", el.dataset.color);
-    });
-  }
+  function paint(scope) { window.WorkOS.paint(scope); }
 
   function flash(el, name) {
     el.classList.remove(name);

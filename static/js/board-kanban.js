@@ -42,13 +42,7 @@
     lane.querySelector(".kb-full").hidden = !isFull(lane);
   }
 
-  // Colours are the board's own settings, applied through the CSSOM: the page's CSP allows no
-  // style attributes.
-  function paint(root) {
-    var found = Array.prototype.slice.call(root.querySelectorAll("[data-color]"));
-    if (root.dataset && root.dataset.color) found.push(root);
-    found.forEach(function (el) { if (el.dataset.color) el.style.setProperty("--tint", el.dataset.color); });
-  }
+  function paint(root) { window.WorkOS.paint(root); }
 
   function toElement(html) {
     var template = document.createElement("template");

@@ -17,28 +17,8 @@
     return (typeof data === "object" && data.message) || W.errorText(result);
   };
 
-  // --- colours: hex codes come as data-color (the page allows no style attributes) -------
-  var HEX = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
-  function luminance(hex) {
-    var h = hex.length === 4 ? hex.replace(/#(.)(.)(.)/, "#$1$1$2$2$3$3") : hex;
-    var rgb = [1, 3, 5].map(function (i) {
-      var c = parseInt(h.substr(i, 2), 16) / 255;
-      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
-    });
-    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
-  }
-  // Dark or white text, whichever reads better on the colour.
-  function textOn(hex) {
-    var l = luminance(hex);
-    return (l + 0.05) / (0.0137 + 0.05) > 1.05 / (l + 0.05) ? "#1d2330" : "#ffffff";
-  }
   function paint(root) {
-    (root || document).querySelectorAll("[data-color]").forEach(function (el) {
-      var color = el.getAttribute("data-color");
-      if (!HEX.test(color)) return;
-      el.style.setProperty("--c", color);
-      el.style.setProperty("--on", textOn(color));
-    });
+    W.paint(root || document);
     (root || document).querySelectorAll("[data-grow]").forEach(function (el) {
       el.style.flexGrow = el.getAttribute("data-grow");
     });

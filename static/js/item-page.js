@@ -9,30 +9,13 @@
   var W = window.WorkOS;
   if (!W) return;
 
-  // --- colours: hex codes come as data-color (the page allows no style attributes) -------
-  var HEX = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
-  function luminance(hex) {
-    var h = hex.length === 4 ? hex.replace(/#(.)(.)(.)/, "#$1$1$2$2$3$3") : hex;
-    var rgb = [1, 3, 5].map(function (i) {
-      var c = parseInt(h.substr(i, 2), 16) / 255;
-      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
-    });
-    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
-  }
-  function color(el, hex) {
-    if (!HEX.test(hex || "")) { el.style.removeProperty("--c"); return; }
-    el.style.setProperty("--c", hex);
-    el.style.setProperty("--on", luminance(hex) > 0.45 ? "#1d2330" : "#ffffff");
-  }
   function paint(root) {
-    root.querySelectorAll("[data-color]:not(option)").forEach(function (el) {
-      color(el, el.getAttribute("data-color"));
-    });
+    W.paint(root);
     root.querySelectorAll(".it-field.kind-select select").forEach(selectColor);
   }
   function selectColor(select) {
     var chosen = select.options[select.selectedIndex];
-    color(select, chosen ? chosen.getAttribute("data-color") : "");
+    W.color(select, chosen ? chosen.getAttribute("data-color") : "");
     select.classList.toggle("has-color", !!(chosen && chosen.getAttribute("data-color")));
   }
 

@@ -6,24 +6,7 @@
   var W = window.WorkOS;
   if (!W) return;
 
-  var HEX = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
-  function luminance(hex) {
-    var h = hex.length === 4 ? hex.replace(/#(.)(.)(.)/, "#$1$1$2$2$3$3") : hex;
-    var rgb = [1, 3, 5].map(function (i) {
-      var c = parseInt(h.substr(i, 2), 16) / 255;
-      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
-    });
-    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
-  }
-  function paint(root) {
-    root.querySelectorAll("[data-color]").forEach(function (el) {
-      var color = el.getAttribute("data-color");
-      if (!HEX.test(color)) return;
-      el.style.setProperty("--c", color);
-      el.style.setProperty("--on", luminance(color) > 0.45 ? "#1d2330" : "#ffffff");
-    });
-  }
-  paint(document);
+  W.paint(document);
 
   // --- the timer -------------------------------------------------------------------------
   function clock(minutes) {
