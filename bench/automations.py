@@ -3,6 +3,8 @@
 1. Throughput: N item updates are committed while no worker runs (their dispatch tasks wait
    in Redis); then one worker (solo pool) starts, and we time from its first run to the moment
    every rule's action has committed and every event (the runs' own included) is dispatched.
+   The CPU time the worker and its database sessions used meanwhile is reported per event
+   too: unlike the rate, it hardly moves when other work shares the machine.
 2. Latency: with the worker running, item updates are committed at a steady rate; for each,
    the time from its commit to the commit of the action it triggered (the run's finished_at).
 
@@ -143,7 +145,47 @@ def _last_run_id() -> int:
     return RuleRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _wait_until_drained(after_run: int, runs: int, timeout: float = 600) -> float:
+class CpuMeter:
+    """CPU time used by the worker process and by the database sessions of the bench database
+    (other than the bench's own), read from /proc: what an event costs, whatever else the
+    machine is doing meanwhile. Empty where /proc or the database server is not local."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker_pid = worker.proc.pid if worker.proc else None
+        self.first: dict[str, dict[int, float]] = {}
+
+    def _read(self) -> dict[str, dict[int, float]]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = "
+                           "current_database() AND pid <> pg_backend_pid()")
+            sessions = [row[0] for row in cursor.fetchall()]
+        read = {"worker": {p: _cpu_seconds(p) for p in [self.worker_pid] if p},
+                "database": {p: _cpu_seconds(p) for p in sessions}}
+        return {kind: {p: v for p, v in found.items() if v is not None}
+                for kind, found in read.items()}
+
+    def start(self) -> None:
+        self.first = self._read()
+
+    def used(self) -> dict[str, float]:
+        """CPU seconds of each kind since `start` (sessions opened since count whole)."""
+        last = self._read()
+        return {kind: sum(cpu - self.first.get(kind, {}).get(pid, 0.0)
+                          for pid, cpu in last[kind].items()) for kind in last}
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _wait_until_drained(after_run: int, runs: int, timeout: float = 600,
+                        meter: CpuMeter | None = None) -> float:
     """Wait for the first new run, then until `runs` new runs are finished and every event is
     dispatched; the seconds in between. Polls gently (index-only look-ups every 20 ms), so
     the database spends its time on the worker, not on the bench."""
@@ -155,6 +197,8 @@ def _wait_until_drained(after_run: int, runs: int, timeout: float = 600) -> floa
     while not new.exists():
         time.sleep(0.002)
     started = time.monotonic()
+    if meter is not None:
+        meter.start()
     while (new.exclude(status="running").count() < runs
            or Activity.objects.filter(dispatched_at__isnull=True).exists()):
         if time.monotonic() > deadline:
@@ -170,11 +214,15 @@ def throughput(owner: Any, ids: list[int], extra_env: dict[str, str] | None = No
     after = _last_run_id()
     for item_id in ids:
         _escalate(owner, item_id)
-    with Worker(extra_env):
-        elapsed = _wait_until_drained(after, len(ids))
+    with Worker(extra_env) as worker:
+        meter = CpuMeter(worker)
+        elapsed = _wait_until_drained(after, len(ids), meter=meter)
+        cpu = meter.used()
     failed = RuleRun.objects.filter(pk__gt=after, status="failed").count()
     return {"events": len(ids), "seconds": round(elapsed, 2),
-            "events_per_second": round(len(ids) / elapsed, 1), "failed_runs": failed}
+            "events_per_second": round(len(ids) / elapsed, 1), "failed_runs": failed,
+            **{f"{kind}_cpu_ms_per_event": round(seconds * 1000 / len(ids), 2)
+               for kind, seconds in cpu.items()}}
 
 
 def recovery(owner: Any, ids: list[int], chunk: int = 100) -> dict[str, float]:
@@ -267,6 +315,10 @@ def report(results: dict[str, Any]) -> None:
     t, lat, rec = results["throughput"], results["latency"], results["recovery"]
     print(f"rule engine, one worker: {t['events']} events in {t['seconds']} s = "
           f"{t['events_per_second']}/s from event to committed action (target >= 300/s)")
+    if "worker_cpu_ms_per_event" in t:
+        print(f"  CPU per event: worker {t['worker_cpu_ms_per_event']} ms, database sessions "
+              f"{t.get('database_cpu_ms_per_event', '?')} ms (what the rate is made of, "
+              "whatever else the machine runs)")
     print(f"  the same events dispatched by the sweep in chunks of 100: "
           f"{rec['events_per_second']}/s")
     if "throughput_queued" in results:

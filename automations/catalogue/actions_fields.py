@@ -29,7 +29,8 @@ def update_item(run: RunContext, fields: dict[str, Any]) -> dict[str, Any]:
     """Apply `fields` to the run's item; the changes as recorded (empty when nothing changed)."""
     item = run.require_item()
     before = item.version
-    updated = item_update(actor=run.actor, item=item, fields=fields)
+    # A run's actions share one savepoint or transaction, rolled back whenever one raises.
+    updated = item_update(actor=run.actor, item=item, fields=fields, savepoint=False)
     run.item = updated
     return {"changed": updated.version != before}
 

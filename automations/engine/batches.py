@@ -2,22 +2,28 @@
 
 The runs are inserted together (`runner.insert_runs`), then executed in chunks of CHUNK: one
 transaction per chunk locks the chunk's runs still to do in one statement (skipping rows another
-worker holds), performs each run's actions inside a savepoint of its own, and writes every
-run's outcome in one statement before it commits. A run's actions and its status still commit
-together or not at all: a run whose action is refused rolls back to its savepoint alone and is
-recorded failed, while the other runs of the chunk go on. A transient database error (deadlock,
-lost connection) rolls the whole chunk back, and its runs are then executed one transaction
-each (`runner.execute_run`), which retries them with backoff. A worker killed mid-chunk leaves
-its runs `running` and none of their effects; the redelivered event runs them again.
+worker holds), performs each run's actions, and writes every run's outcome in one statement
+before it commits. A run's actions and its status still commit together or not at all. The runs
+of a chunk first go without savepoints; when one of them fails, the chunk rolls back whole and
+runs again with a savepoint per run (as do the batch's later chunks), so that the failed run
+rolls back to its savepoint alone and is recorded failed while the others go on. A transient
+database error (deadlock, lost connection) rolls the whole chunk back, and its runs are then
+executed one transaction each (`runner.execute_run`), which retries them with backoff. A worker
+killed mid-chunk leaves its runs `running` and none of their effects; the redelivered event
+runs them again. Nothing leaves the process before a commit (e-mails, webhooks and dispatches
+are queued on commit), so a rolled-back chunk has no effect to repeat.
 
 Compared with a transaction per run this saves, per run, a round trip to lock the run, one to
-write its outcome, and the BEGIN/COMMIT pair, while holding item locks for one chunk at most.
+write its outcome, the BEGIN/COMMIT pair and, while no run fails, the SAVEPOINT/RELEASE pair,
+while holding item locks for one chunk at most. Each board's structure is read once a chunk.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -39,6 +45,7 @@ from automations.engine.runner import (
     succeed,
 )
 from automations.models import RuleRun, RunStatus
+from boards.services.contexts import board_structure_shared
 from workos.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -66,10 +73,19 @@ def run_planned(planned: list[Planned], batch: Batch | None = None,
             warned.add(plan.rule.pk)
             guard_notify(plan.rule, plan.skip_reason)
     touched: set[int] = set()
+    savepoints = False
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
         try:
-            outcomes = _run_chunk(chunk, batch, actors, touched)
+            try:
+                outcomes = _run_chunk(chunk, batch, actors, touched, savepoints=savepoints)
+            except RunRefused as refused:
+                # Nothing of the chunk committed. Again, with a savepoint per run (and so for
+                # the rest of the batch: where one run failed, others of its rule may), the
+                # failed run recorded as it failed, in the same state, without acting again.
+                savepoints = True
+                outcomes = _run_chunk(chunk, batch, actors, touched, savepoints=True,
+                                      refused=refused)
         except ChunkAborted as aborted:
             outcomes = _one_by_one(chunk, actors, aborted)
         for plan, outcome in zip(chunk, outcomes, strict=True):
@@ -79,6 +95,23 @@ def run_planned(planned: list[Planned], batch: Batch | None = None,
                 touched.add(plan.match.item_id)
             tally.add(plan.rule.workspace_id, outcome[1])
     return tally
+
+
+@dataclass
+class Failure:
+    """How a run failed: what it records, and the exception (logged when unexpected)."""
+
+    error: str
+    undone: list[dict[str, Any]]
+    exc: Exception
+
+
+class RunRefused(Exception):
+    """A run of a chunk without savepoints failed: the chunk must roll back and run again."""
+
+    def __init__(self, plan: Planned, failure: Failure) -> None:
+        super().__init__(failure.error)
+        self.plan, self.failure = plan, failure
 
 
 class ChunkAborted(Exception):
@@ -104,11 +137,13 @@ def _one_by_one(chunk: list[Planned], actors: Actors, aborted: ChunkAborted) -> 
 
 
 def _run_chunk(chunk: list[Planned], batch: Batch | None, actors: Actors,
-               touched: set[int]) -> list[Outcome]:
+               touched: set[int], *, savepoints: bool,
+               refused: RunRefused | None = None) -> list[Outcome]:
     # Outside the transaction: a rolled-back chunk must not take an actor's new row with it.
     acting = {plan.rule.workspace_id: actors.of(plan.rule.workspace) for plan in chunk}
     outcomes: list[Outcome] = []
-    with transaction.atomic():
+    # Actions change no board structure: the chunk's item writes read each board's once.
+    with transaction.atomic(), board_structure_shared():
         runs = {
             (run.rule_id, run.event_key): run
             for run in RuleRun.objects.select_for_update(skip_locked=True).filter(
@@ -123,7 +158,11 @@ def _run_chunk(chunk: list[Planned], batch: Batch | None, actors: Actors,
                 continue
             item_id = plan.match.item_id
             item = batch.item(item_id) if batch is not None and item_id not in touched else None
-            outcomes.append(_run_one(plan, run, acting[plan.rule.workspace_id], item))
+            if refused is not None and plan is refused.plan:
+                outcomes.append(_failed(plan, run, refused.failure))
+            else:
+                outcomes.append(_run_one(plan, run, acting[plan.rule.workspace_id], item,
+                                         savepoint=savepoints))
             if item_id is not None:
                 touched.add(item_id)
             finished.append(run)
@@ -150,20 +189,29 @@ def _write_outcomes(runs: list[RuleRun]) -> None:
         run.finished_at = now
 
 
-def _run_one(plan: Planned, run: RuleRun, actor: Any, item: Any) -> Outcome:
-    """One run inside its savepoint; the outcome is set on `run`, written by the caller."""
+def _run_one(plan: Planned, run: RuleRun, actor: Any, item: Any, *,
+             savepoint: bool) -> Outcome:
+    """One run, inside its savepoint if `savepoint`; the outcome is set on `run`, written by
+    the caller. Without a savepoint, a failed run cannot be undone alone: RunRefused."""
     progress = Progress()
     try:
-        with transaction.atomic():
+        with transaction.atomic() if savepoint else contextlib.nullcontext():
             perform(plan, run, actor, item, progress)
     except TRANSIENT as exc:
         raise ChunkAborted(plan, run.pk, exc) from exc
     except Exception as exc:
-        if not isinstance(exc, DomainError | LookupError):
-            logger.exception("rule %s run %s failed", plan.rule.pk, run.pk)
-        run.status, run.error = RunStatus.FAILED, progress.error(exc)[:MAX_ERROR]
-        run.actions, run.version = progress.undone(), plan.rule.version
-        run.attempts, run.finished_at = run.attempts + 1, timezone.now()
-        return RunStatus.FAILED, 0
+        failure = Failure(progress.error(exc)[:MAX_ERROR], progress.undone(), exc)
+        if not savepoint:
+            raise RunRefused(plan, failure) from exc
+        return _failed(plan, run, failure)
     succeed(run, plan.rule, progress.results)
     return RunStatus.SUCCEEDED, len(progress.results)
+
+
+def _failed(plan: Planned, run: RuleRun, failure: Failure) -> Outcome:
+    if not isinstance(failure.exc, DomainError | LookupError):
+        logger.error("rule %s run %s failed", plan.rule.pk, run.pk, exc_info=failure.exc)
+    run.status, run.error = RunStatus.FAILED, failure.error
+    run.actions, run.version = failure.undone, plan.rule.version
+    run.attempts, run.finished_at = run.attempts + 1, timezone.now()
+    return RunStatus.FAILED, 0

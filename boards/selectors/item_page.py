@@ -12,7 +12,9 @@ Two ways build that statement:
   filters, sorting by a column): written by hand, because the ORM cost more to build and
   compile it than the database took to run it. The rule of what the viewer may see is not
   written here: its SQL is the ORM's own for `visible_board_ids`, compiled once per viewer.
-  The statement answers the few queryset operations the cursor paginator uses.
+  The statement answers the few queryset operations the cursor paginator uses. A board's
+  plain list (`board_scan`) is written so that only the board's own indexes can serve it, and
+  run as a prepared statement.
 - `item_rows_queryset`, the same rows through the ORM, for every other filter and sort.
 """
 
@@ -21,6 +23,7 @@ Two ways build that statement:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -36,6 +39,7 @@ from django.db.models.functions import Cast
 
 from boards.computed import COMPUTED, HAS_COMPUTED, computed_exists_sql, fill_computed
 from boards.models import Column, Item
+from workos.tenancy.prepared import fetch_prepared
 from workos.tenancy.rows import ModelColumns
 
 # Model columns of a page row, and the names the API gives them, in the same order; then come
@@ -143,12 +147,22 @@ class ItemRowsStatement:
 
     It offers what the cursor paginator asks of a queryset: `order_by` a sort column, `filter`
     on a sort column's position, and a slice (which runs the statement).
+
+    With `board_scan`, `where` holds no condition on the board, and the statement is the
+    board's unarchived items in the board's index order: the board is compared as a range,
+    leads the sort, and joins each cursor condition as a row comparison. The rows are the same,
+    but with the board as an equality PostgreSQL may walk the primary key for an `id` sort,
+    betting that the board's items lie early in the table (for a board whose items are the
+    table's newest, that read the whole table for one page). `where` then writes the
+    workspace and the board into the text, so a statement prepared once per connection (see
+    `workos.tenancy.prepared`) is planned with their real statistics.
     """
 
     where: tuple[str, ...]
     params: tuple[Any, ...]
     board: int | None = None
     ordering: tuple[str, ...] = ()
+    board_scan: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -165,7 +179,8 @@ class ItemRowsStatement:
         return replace(self, ordering=tuple(fields))
 
     def filter(self, *conditions: Q, **lookups: Any) -> ItemRowsStatement:
-        sql, params = _condition(Q(*conditions, **lookups))
+        sql, params = _condition(Q(*conditions, **lookups),
+                                 board=self.board if self.board_scan else None)
         return replace(self, where=(*self.where, sql), params=(*self.params, *params))
 
     def __getitem__(self, bounds: slice) -> list[tuple]:
@@ -175,22 +190,31 @@ class ItemRowsStatement:
         if self.board is not None:
             sql += f", {_has_computed(vendor)}"
             params += [self.board, *COMPUTED]
+        where = list(self.where)
+        keys = [f"i.{_column(f.lstrip('-'))} {'DESC' if f.startswith('-') else 'ASC'}"
+                for f in self.ordering]
+        if self.board_scan:
+            board = int(self.board)  # type: ignore[arg-type]
+            where.append(f"i.board_id >= {board} AND i.board_id <= {board}")
+            if keys:
+                keys.insert(0, f"i.board_id {keys[0].rsplit(' ', 1)[1]}")
         sql += f" FROM {connection.ops.quote_name(Item._meta.db_table)} i WHERE "
-        sql += " AND ".join(f"({part})" for part in self.where)
+        sql += " AND ".join(f"({part})" for part in where)
         params += self.params
-        if self.ordering:
-            sql += " ORDER BY " + ", ".join(
-                f"i.{_column(f.lstrip('-'))} {'DESC' if f.startswith('-') else 'ASC'}"
-                for f in self.ordering
-            )
+        if keys:
+            sql += " ORDER BY " + ", ".join(keys)
         start, stop = bounds.start or 0, bounds.stop
         if stop is not None:
             sql += f" LIMIT {int(stop) - int(start)}"
         if start:
             sql += f" OFFSET {int(start)}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        if self.board_scan:
+            name = "workos_items_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+            rows = fetch_prepared(name, sql, params)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
         fields = _fields(vendor)
         if not any(fields._converters_for(connection)):
             return rows
@@ -204,14 +228,15 @@ def _column(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _condition(q: Q) -> tuple[str, list[Any]]:
+def _condition(q: Q, *, board: int | None = None) -> tuple[str, list[Any]]:
     """SQL for the conditions a cursor paginator makes on sort columns: `<col>__gt|lt|gte|lte`
-    and `<col>__isnull`, joined with AND or OR."""
+    and `<col>__isnull`, joined with AND or OR. With `board` (a board scan), a comparison is
+    made on (board, column), which the board's index can seek to."""
     parts: list[str] = []
     params: list[Any] = []
     for child in q.children:
         if isinstance(child, Q):
-            sql, more = _condition(child)
+            sql, more = _condition(child, board=board)
             parts.append(f"({sql})")
             params += more
             continue
@@ -223,7 +248,10 @@ def _condition(q: Q) -> tuple[str, list[Any]]:
         elif op in _OPERATORS:
             # As the ORM would send it: a cursor's position arrives as text.
             field = Item._meta.get_field(name)
-            parts.append(f"{column} {_OPERATORS[op]} %s")
+            if board is None:
+                parts.append(f"{column} {_OPERATORS[op]} %s")
+            else:
+                parts.append(f"(i.board_id, {column}) {_OPERATORS[op]} ({int(board)}, %s)")
             params.append(field.get_db_prep_value(field.to_python(value), connection))
         else:
             raise ValueError(f"An item rows statement cannot filter with {key!r}.")
@@ -260,11 +288,21 @@ def page_rows(rows: list[tuple], *, names: list[str] | None = None,
     """Page tuples as the API writes items, computed columns filled. `names` are the tuples'
     column names (`row_names`). Times stay datetimes: the JSON renderer writes them as the
     serializers do."""
-    assigned = _assignees(rows)
     plain = bool(rows and names and HAS_COMPUTED in names
                  and not rows[0][names.index(HAS_COMPUTED)])
     # On a board without computed columns nothing reads `values` again before the JSON
     # renderer, so PostgreSQL's JSON text goes out as it came in, never decoded.
+    if plain and len(rows[0]) > _ASSIGNEES and isinstance(rows[0][_ASSIGNEES], list):
+        # The most frequent page: all the item needs is in its row (`values` is never NULL).
+        fragment = orjson.Fragment
+        out = []
+        for row in rows:
+            item = dict(zip(PAGE_KEYS, row, strict=False))
+            item["assignees"] = row[_ASSIGNEES]
+            item["values"] = fragment(row[_VALUES])
+            out.append(item)
+        return out
+    assigned = _assignees(rows)
     as_text = orjson.Fragment if plain else _decoded
     out = []
     for row in rows:

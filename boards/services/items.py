@@ -4,7 +4,6 @@ delete. The field rules live in `item_apply`, which bulk updates share."""
 from __future__ import annotations
 
 import decimal
-from dataclasses import dataclass, field
 from typing import Any
 
 import nh3
@@ -12,17 +11,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from boards.models import Board, Column, Group, Item, Priority, Status, StatusCategory
+from boards.models import Board, Item, Priority, StatusCategory
 from boards.ranking import rank_between
 from boards.services.access import (
     VIEWER,
     assignee_ids,
     diff,
-    require_board_role,
-    require_board_writable,
     require_item_write,
 )
+from boards.services.contexts import BoardContext, board_context
 from boards.services.hooks import item_changed_run
+from boards.services.item_rows import lock_row, save_fields
 from boards.services.values import values_clean, values_merge
 from workos.activity.services import (
     activities_record,
@@ -30,7 +29,7 @@ from workos.activity.services import (
     collaboration_purge,
     notify,
 )
-from workos.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from workos.errors import Conflict, PermissionDenied, ValidationFailed
 from workos.tenancy.models import Membership
 
 UNSET: Any = object()
@@ -39,77 +38,6 @@ ITEM_FIELDS = (
     "name", "description", "group", "status", "parent", "assignees", "start_date", "due_date",
     "estimate_hours", "priority", "is_milestone", "values", "external_id",
 )
-
-
-@dataclass
-class BoardContext:
-    """A board's structure, read at most once per write (or once per board in a bulk write).
-
-    Each part is loaded on first use, so a status change never reads the columns and a
-    rename reads nothing at all.
-    """
-
-    board: Board
-    role: str
-    _groups: dict[int, Group] | None = field(default=None, repr=False)
-    _statuses: dict[int, Status] | None = field(default=None, repr=False)
-    _columns: dict[str, Column] | None = field(default=None, repr=False)
-
-    @classmethod
-    def load(cls, board: Board, role: str) -> BoardContext:
-        return cls(board=board, role=role)
-
-    @property
-    def groups(self) -> dict[int, Group]:
-        if self._groups is None:
-            self._groups = {g.pk: g for g in Group.objects.filter(board=self.board)}
-        return self._groups
-
-    @property
-    def statuses(self) -> dict[int, Status]:
-        if self._statuses is None:
-            self._statuses = {s.pk: s for s in Status.objects.filter(board=self.board)}
-        return self._statuses
-
-    @property
-    def columns(self) -> dict[str, Column]:
-        if self._columns is None:
-            self._columns = {c.key: c for c in Column.objects.filter(board=self.board)}
-        return self._columns
-
-    def group(self, group_id: int) -> Group:
-        if group_id not in self.groups:
-            raise ValidationFailed(f"This board has no group {group_id}.",
-                                   fields={"group": ["Not a group of this board."]})
-        return self.groups[group_id]
-
-    def status(self, status_id: int | None) -> Status | None:
-        if status_id is None:
-            return None
-        if status_id not in self.statuses:
-            raise ValidationFailed(f"This board has no status {status_id}.",
-                                   fields={"status": ["Not a status of this board."]})
-        return self.statuses[status_id]
-
-    def default_group(self) -> Group:
-        live = sorted((g for g in self.groups.values() if g.archived_at is None),
-                      key=lambda g: (g.position, g.pk))
-        if not live:
-            raise ValidationFailed("This board has no group to put items in; add one first.",
-                                   fields={"group": ["Required."]})
-        return live[0]
-
-    def default_status(self) -> Status | None:
-        ordered = sorted(self.statuses.values(), key=lambda s: (s.position, s.pk))
-        todo = [s for s in ordered if s.category == StatusCategory.TODO]
-        return (todo or ordered or [None])[0]
-
-
-def board_context(*, board: Board, actor: Membership, doing: str) -> BoardContext:
-    """The structure of a board about to be written to: every caller writes items."""
-    role = require_board_role(board=board, actor=actor, minimum="viewer", doing=doing)
-    require_board_writable(board)
-    return BoardContext.load(board, role)
 
 
 def _check_name(name: Any) -> str:
@@ -293,19 +221,7 @@ def item_create(*, actor: Membership, board: Board, fields: dict[str, Any]) -> I
 
 def lock_item(item: Item, expected_version: int | None) -> Item:
     """Re-read the item under a row lock and compare versions (If-Match)."""
-    locked = (
-        Item.objects.select_for_update(of=("self",)).select_related("board", "status", "group")
-        .filter(pk=item.pk).first()
-    )
-    if locked is None:
-        raise NotFound("Item not found.")
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(
-            f"The item changed since version {expected_version}; it is at version "
-            f"{locked.version}. Reload it and apply your change again.",
-            current=locked,
-        )
-    return locked
+    return lock_row(item.pk, expected_version)
 
 
 def notify_assigned(*, actor: Membership, item: Item, before: list[int], after: list[int]
@@ -324,35 +240,43 @@ def notify_assigned(*, actor: Membership, item: Item, before: list[int], after: 
     )
 
 
-def save_item(item: Item, assignees: list[int] | None) -> None:
+def save_item(item: Item, changes: dict[str, Any], assignees: list[int] | None) -> None:
+    """Write the changed columns (and the bumped version) and, when they changed, the
+    assignees."""
     item.version += 1
-    item.save()
+    save_fields(item, [*(key for key in changes if key != "assignees"), "version"])
     if assignees is not None:
         item.assignees.set(assignees)
         item.assignee_ids_cache = sorted(assignees)
 
 
-@transaction.atomic
 def item_update(
     *, actor: Membership, item: Item, fields: dict[str, Any],
-    expected_version: int | None = None,
+    expected_version: int | None = None, savepoint: bool = True,
 ) -> Item:
-    """Apply a partial update; only fields whose value changes are recorded."""
-    item = lock_item(item, expected_version)
-    ctx = board_context(board=item.board, actor=actor, doing="Changing an item")
-    require_item_write(item=item, actor=actor, role=ctx.role, doing="Changing an item")
-    changes, assignees = item_apply(item=item, ctx=ctx, actor=actor, fields=fields)
-    if changes:
-        save_item(item, assignees)
-        if "assignees" in changes:
-            before, after = changes["assignees"]
-            notify_assigned(actor=actor, item=item, before=before, after=after)
-        activity = activity_record(
-            workspace=actor.workspace, actor=actor.user, verb="item.updated", target=item,
-            changes=changes, data={"board": item.board_id},
-        )
-        item_changed_run(actor, item, changes, activity)
-    return item
+    """Apply a partial update; only fields whose value changes are recorded.
+
+    Atomic. `savepoint=False` is for a caller inside a transaction or savepoint of its own that
+    it rolls back whenever this raises (an automation run): the update then spares the two
+    round trips of a savepoint of its own, which only a caller that catches the error and
+    carries on in the same transaction needs.
+    """
+    with transaction.atomic(savepoint=savepoint):
+        item = lock_item(item, expected_version)
+        ctx = board_context(board=item.board, actor=actor, doing="Changing an item")
+        require_item_write(item=item, actor=actor, role=ctx.role, doing="Changing an item")
+        changes, assignees = item_apply(item=item, ctx=ctx, actor=actor, fields=fields)
+        if changes:
+            save_item(item, changes, assignees)
+            if "assignees" in changes:
+                before, after = changes["assignees"]
+                notify_assigned(actor=actor, item=item, before=before, after=after)
+            activity = activity_record(
+                workspace=actor.workspace, actor=actor.user, verb="item.updated", target=item,
+                changes=changes, data={"board": item.board_id},
+            )
+            item_changed_run(actor, item, changes, activity)
+        return item
 
 
 @transaction.atomic

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, signals
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from boards.columns import convert_value
-from boards.computed import COMPUTED, HAS_COMPUTED, computed_exists_sql
+from boards.computed import COMPUTED, HAS_COMPUTED
 from boards.models import Board, Group, Item, Status, StatusCategory
 from boards.ranking import needs_rebalance, rank_between, rank_sequence
 from boards.services.access import (
@@ -28,11 +28,11 @@ from boards.services.access import (
     require_board_role,
     require_item_write,
 )
+from boards.services.item_rows import GROUP_COLUMNS, lock_row, save_fields
 from boards.services.items import BoardContext, board_context, descendants
 from workos.activity.services import activities_record
-from workos.errors import NotFound, StaleVersion, ValidationFailed
+from workos.errors import ValidationFailed
 from workos.tenancy.models import Membership
-from workos.tenancy.rows import ModelColumns
 
 # Every field `item_move` may change.
 MOVED_FIELDS = ("board", "group", "status", "values", "completed_at", "position", "parent",
@@ -61,67 +61,6 @@ class Neighbour:
     status_id: int | None
     position: str
     adjacent_rank: str | None
-
-
-_GROUP_COLUMNS = ModelColumns(Group, "g")
-_LOCKED = (ModelColumns(Item, "i"), ModelColumns(Board, "b"), _GROUP_COLUMNS,
-           ModelColumns(Status, "st"))
-
-
-def _assignees_sql() -> str:
-    """The locked item's current assignees as an array column, where arrays exist."""
-    if connection.vendor != "postgresql":
-        return ""
-    quote = connection.ops.quote_name
-    through = quote(Item.assignees.through._meta.db_table)
-    members = quote(Membership._meta.db_table)
-    return (f", ARRAY(SELECT a.membership_id FROM {through} a INNER JOIN {members} m "  # noqa: S608
-            "ON m.id = a.membership_id WHERE a.item_id = i.id AND m.removed_at IS NULL "
-            "ORDER BY a.membership_id)")
-
-
-def _lock(item: Item, expected_version: int | None) -> Item:
-    """What `lock_item` does (re-read the item under a row lock, with its board, group and
-    status, and compare versions for If-Match), in a statement written by hand: through the
-    ORM, building it cost ten times more than running it, on every move."""
-    quote = connection.ops.quote_name
-    item_cols, board_cols, group_cols, status_cols = _LOCKED
-    tables = {cols.alias: quote(cols.model._meta.db_table) for cols in _LOCKED}
-    lock = " FOR UPDATE OF i" if connection.features.has_select_for_update_of else ""
-    sql = (
-        f"SELECT {', '.join(cols.sql(connection) for cols in _LOCKED)}, "  # noqa: S608
-        f"{computed_exists_sql('i.board_id')}{_assignees_sql()} "
-        f"FROM {tables['i']} i INNER JOIN {tables['b']} b ON b.id = i.board_id "
-        f"INNER JOIN {tables['g']} g ON g.id = i.group_id "
-        f"LEFT OUTER JOIN {tables['st']} st ON st.id = i.status_id "
-        f"WHERE i.id = %s{lock}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*COMPUTED, item.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise NotFound("Item not found.")
-    parts, start = [], 0
-    for cols in _LOCKED:
-        parts.append(row[start:start + len(cols)])
-        start += len(cols)
-    locked = item_cols.build(parts[0], connection)
-    locked.board = board_cols.build(parts[1], connection)
-    locked.group = group_cols.build(parts[2], connection)
-    locked.status = status_cols.build(parts[3], connection) if parts[3][0] is not None else None
-    # The answer then needs no query for its assignees, nor for computed columns on a board
-    # that has none.
-    extra = row[start:]
-    setattr(locked, HAS_COMPUTED, bool(extra[0]))
-    if len(extra) > 1:
-        locked.assignee_ids_cache = list(extra[1] or [])
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(
-            f"The item changed since version {expected_version}; it is at version "
-            f"{locked.version}. Reload it and apply your change again.",
-            current=locked,
-        )
-    return locked
 
 
 def _neighbour(item: Item, ctx: BoardContext, *, before: int | None, after: int | None,
@@ -153,7 +92,7 @@ def _neighbour(item: Item, ctx: BoardContext, *, before: int | None, after: int 
     else:
         side, order = ">", "ASC"
     sql = (
-        f"SELECT n.id, n.status_id, n.{position}, {_GROUP_COLUMNS.sql(connection)}, "  # noqa: S608
+        f"SELECT n.id, n.status_id, n.{position}, {GROUP_COLUMNS.sql(connection)}, "  # noqa: S608
         f"(SELECT s.{position} FROM {items} s WHERE {siblings} AND s.id <> %s "
         f"AND (s.{position} {side} n.{position} OR (s.{position} = n.{position} "
         f"AND s.id {side} n.id)) ORDER BY s.{position} {order}, s.id {order} LIMIT 1) "
@@ -167,7 +106,7 @@ def _neighbour(item: Item, ctx: BoardContext, *, before: int | None, after: int 
     if row is None:
         raise ValidationFailed(f"There is no item {item_id} on the target board.",
                                fields={field: ["Not an item of the target board."]})
-    group = _GROUP_COLUMNS.build(row[3:3 + len(_GROUP_COLUMNS)], connection)
+    group = GROUP_COLUMNS.build(row[3:3 + len(GROUP_COLUMNS)], connection)
     return Neighbour(pk=row[0], group=group, group_id=group.pk, status_id=row[1],
                      position=row[2], adjacent_rank=row[-1])
 
@@ -331,7 +270,7 @@ def item_move(
     if before is not None and after is not None:
         raise ValidationFailed("Give before or after, not both.",
                                fields={"before": ["Give only one of before and after."]})
-    item = _lock(item, expected_version)
+    item = lock_row(item.pk, expected_version, extras=True)
     source = board_context(board=item.board, actor=actor, doing="Moving an item")
     require_item_write(item=item, actor=actor, role=source.role, doing="Moving an item")
     target = move_target(actor=actor, item=item, board=board, group=group, status=status,
@@ -380,34 +319,12 @@ def item_move(
     if not changes:
         return item
     item.version += 1
-    _save_moved(item)
+    save_fields(item, MOVED_FIELDS)
     entries = [("item.moved", item, changes, {"board": item.board_id})]
     if cross:
         entries += move_descendants(item, target, new_group, source.columns)
     activities_record(workspace=actor.workspace, actor=actor.user, entries=entries)
     return item
-
-
-def _save_moved(item: Item) -> None:
-    """`item.save(update_fields=MOVED_FIELDS)`, with the UPDATE written by hand: through the
-    ORM, building it cost as much as running it. Only what a move can change is written, so
-    columns kept up to date elsewhere (tracked time) are never written back. Sends the same
-    model signals as `save`."""
-    fields = [Item._meta.get_field(name) for name in MOVED_FIELDS]
-    using = connection.alias
-    signals.pre_save.send(sender=Item, instance=item, raw=False, using=using,
-                          update_fields=frozenset(MOVED_FIELDS))
-    item.updated_at = timezone.now()  # auto_now, as save() would set it
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    values = [f.get_db_prep_save(getattr(item, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(Item._meta.db_table)} SET {assignments} WHERE id = %s",  # noqa: S608
-            [*values, item.pk],
-        )
-    signals.post_save.send(sender=Item, instance=item, created=False, raw=False, using=using,
-                           update_fields=frozenset(MOVED_FIELDS))
 
 
 def move_descendants(item: Item, target: MoveTarget, group: Group,

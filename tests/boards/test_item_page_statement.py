@@ -97,6 +97,57 @@ def test_the_statement_filters_like_the_orm(people, spread):
             assert rows[row[0]][:19] == row[:19]
 
 
+@pytest.mark.parametrize("role", ["owner", "member", "guest", "outsider"])
+@pytest.mark.parametrize("sort", [["id"], ["-id"], ["position", "id"], ["-name", "-id"],
+                                  ["updated_at", "id"]])
+def test_a_boards_plain_page_sees_what_the_orm_sees(people, spread, role, sort):
+    membership = people.of(role)
+    seen = set()
+    for board in spread.values():
+        statement = selectors.item_rows_page(
+            workspace=membership.workspace, membership=membership,
+            filters=ItemFilters(board=board.pk), sort=sort)
+        assert statement.board_scan
+        by_statement, by_orm = _both(membership, ItemFilters(board=board.pk), sort)
+        assert [row[0] for row in by_statement] == [row[0] for row in by_orm], board.name
+        if by_statement:
+            seen.add(board.name)
+    assert seen  # every role sees some board
+    assert "Gone" not in seen
+    assert ("Foreign" in seen) == (role == "outsider")
+    assert ("Hidden" in seen) == (role == "owner")
+
+
+@pytest.mark.parametrize(("sort", "lookup"), [
+    (["id"], "id__gt"), (["-id"], "id__lt"), (["position", "id"], "position__gte"),
+    (["-name", "-id"], "name__lt"),
+])
+def test_a_boards_plain_page_continues_after_a_cursor_like_the_orm(people, spread, sort,
+                                                                   lookup):
+    board = spread["Open"]
+    items = list(board.items.filter(archived_at__isnull=True).order_by(*sort))
+    middle = items[1]
+    position = getattr(middle, lookup.split("__")[0])
+    statement = selectors.item_rows_page(workspace=people.workspace, membership=people.owner,
+                                         filters=ItemFilters(board=board.pk), sort=sort)
+    by_orm = selectors.item_list(workspace=people.workspace, membership=people.owner,
+                                 filters=ItemFilters(board=board.pk), rows=True)
+    page = statement.order_by(*sort).filter(**{lookup: str(position)})[0:3]
+    expected = by_orm.order_by(*sort).filter(**{lookup: position})[0:3]
+    assert [row[0] for row in page] == [row[0] for row in expected]
+    assert page
+
+
+def test_narrowed_or_archived_lists_are_no_board_scan(people, spread):
+    board = spread["Open"]
+    for filters in [ItemFilters(), ItemFilters(board=board.pk, archived=None),
+                    ItemFilters(board=board.pk, status=board.statuses.get().pk),
+                    ItemFilters(board=board.pk, top_level=True)]:
+        rows = selectors.item_rows_page(workspace=people.workspace, membership=people.owner,
+                                        filters=filters, sort=["id"])
+        assert not rows.board_scan, filters
+
+
 def test_search_value_filters_and_sort_keys_take_the_orm(people, spread):
     for filters, sort in [(ItemFilters(q="Open"), ["id"]),
                           (ItemFilters(status_category="todo"), ["id"]),
@@ -176,3 +227,23 @@ def test_reading_one_item_of_a_plain_board_with_a_token_takes_two_queries(
     # The token with its user, workspace and membership; the item with its assignees (one
     # more query where the database has no arrays).
     assert len(ctx.captured_queries) == (2 if connection.vendor == "postgresql" else 3)
+
+
+def test_a_boards_page_takes_the_same_queries_for_any_page_size(people, api, url, board,
+                                                                token_for):
+    group = board.groups.get()
+    for n in range(60):
+        ItemFactory(board=board, group=group, values={"n": n}).assignees.add(people.member)
+    client = api(token=token_for(people.member))
+    client.get(url(f"items/?board={board.pk}"))  # the token's use is recorded once a minute
+    counts = []
+    for size in (5, 50):
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url(f"items/?board={board.pk}&page_size={size}")).json()
+        assert len(body["results"]) == size
+        assert body["results"][0]["assignees"] == [people.member.pk]
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    # The token with its membership, then the page with its assignees (and, where the
+    # database has no arrays, the assignees on their own).
+    assert counts[0] == (2 if connection.vendor == "postgresql" else 3)

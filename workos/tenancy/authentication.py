@@ -11,6 +11,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from workos.after_response import after_response
 from workos.tenancy.models import AccessToken
 from workos.tenancy.rows import as_connection_check
 from workos.tenancy.selectors import token_by_digest
@@ -37,7 +38,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.is_usable(now) or not token.user.is_active:
             self._count_failure(request)
             raise exceptions.AuthenticationFailed("The token is unknown, revoked or expired.")
-        token_touch(token=token, now=now)
+        # Recording the use (at most once a minute) is a write the answer need not wait for;
+        # a use lost with a dying process is recorded by the next one.
+        after_response(lambda: token_touch(token=token, now=now))
         return token.user, token
 
     def _count_failure(self, request: Request) -> None:
