@@ -7,6 +7,7 @@ the viewer cannot see answers exactly like a missing one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -162,3 +163,13 @@ def column_get(*, board: Board, id: int) -> Column:
     if column is None:
         raise NotFound("Column not found.")
     return column
+
+
+def members_who_see(*, board: Board, ids: Iterable[int]) -> QuerySet:
+    """Of the members `ids`, those who see `board` (the rule of `visible_boards_q`, asked
+    for many people at once): whom a notification naming one of its items may reach."""
+    sees = Q(role__in=(Role.ADMIN, Role.OWNER)) | Q(
+        Exists(BoardMember.objects.filter(board_id=board.pk, membership_id=OuterRef("pk"))))
+    if board.privacy == Privacy.WORKSPACE:
+        sees |= Q(role=Role.MEMBER)
+    return Membership.objects.filter(workspace_id=board.workspace_id, id__in=list(ids)).filter(sees)

@@ -29,8 +29,8 @@ MAX_MENTIONS = 20
 
 
 def item_link(item: Item) -> str:
-    """Where a notification about an item leads."""
-    return reverse("item-detail", kwargs={"ws": item.workspace.slug, "id": item.pk})
+    """Where a notification about an item leads: its page."""
+    return reverse("item-page", kwargs={"ws": item.workspace.slug, "id": item.pk})
 
 
 def _render(*, actor: Membership, body: str) -> tuple[RichText, dict[int, Membership]]:

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from boards.models import Board, Item, Priority, StatusCategory
 from boards.ranking import rank_between
+from boards.selectors.boards import members_who_see
 from boards.services.access import (
     VIEWER,
     assignee_ids,
     diff,
     require_item_write,
 )
+from boards.services.comments import item_link
 from boards.services.contexts import BoardContext, board_context
 from boards.services.hooks import item_changed_run
 from boards.services.item_rows import lock_row, save_fields
@@ -226,16 +228,16 @@ def lock_item(item: Item, expected_version: int | None) -> Item:
 
 def notify_assigned(*, actor: Membership, item: Item, before: list[int], after: list[int]
                     ) -> None:
-    """Tell the people newly assigned to an item (never the person who assigned themselves)."""
+    """Tell the people newly assigned to an item (never the person who assigned themselves),
+    if they can see its board: the title names the item, and a private board stays private."""
     added = set(after) - set(before)
     if not added:
         return
     notify(
         workspace=actor.workspace,
-        recipients=list(Membership.objects.filter(workspace=actor.workspace, id__in=added)),
+        recipients=list(members_who_see(board=item.board, ids=added)),
         verb="assigned", target=item, title=f"You were assigned to '{item.name}'",
-        actor_label=actor.display_name, actor=actor,
-        link=f"/api/v1/workspaces/{actor.workspace.slug}/items/{item.pk}/",
+        actor_label=actor.display_name, actor=actor, link=item_link(item),
         data={"board": item.board_id},
     )
 

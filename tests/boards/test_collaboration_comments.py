@@ -87,7 +87,7 @@ def test_mentions_notify_members_who_can_see_the_item_but_not_the_author(people,
     assert notified.target_id == item.pk
     assert item.name in notified.title and people.member.display_name in notified.title
     assert notified.data["comment"] == response.json()["id"]
-    assert notified.link == f"/api/v1/workspaces/{people.workspace.slug}/items/{item.pk}/"
+    assert notified.link == f"/w/{people.workspace.slug}/items/{item.pk}/"
 
 
 def test_an_edit_notifies_only_members_newly_mentioned(people, api, url, item):
