@@ -27,11 +27,11 @@ from automations.intake.spam import render_stamp, spam_check
 from automations.models import Form, FormAccess
 from automations.selectors.intake import (
     form_access_check,
-    form_by_token,
     submission_by_status_token,
     submission_status,
     submitter_for,
 )
+from automations.selectors.intake_public import public_form
 from automations.services.intake import submission_create
 from automations.views_intake_form import FormStep, render_step
 from automations.views_intake_uploads import uploads_discard, uploads_keep
@@ -69,7 +69,7 @@ def _prefill(form: Form, query: Any) -> dict[str, str]:
 @require_http_methods(["GET", "HEAD", "POST"])
 def form_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        form = form_by_token(token)
+        form = public_form(token)
     except NotFound:
         return _not_found(request)
     submitter = submitter_for(form=form, user=request.user)
@@ -196,7 +196,7 @@ def _keep_files_going_back(step: FormStep) -> None:
 @require_http_methods(["GET", "HEAD"])
 def status_page(request: HttpRequest, token: str, status_token: str) -> HttpResponse:
     try:
-        form = form_by_token(token)
+        form = public_form(token)
         submission = submission_by_status_token(form, status_token)
     except NotFound:
         return _message(request, "Request not found",

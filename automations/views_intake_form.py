@@ -7,16 +7,15 @@ which a question's key never does, so they never clash with answers.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from automations.intake.answers import MAIN_PAGE, page_path, visible_fields
+from automations.intake.answers import MAIN_PAGE, hidden_values, page_path, visible_fields
 from automations.intake.conditions import condition_fields
-from automations.intake.questions import QuestionError, clean_value, form_questions
+from automations.intake.questions import form_questions
 from automations.models import Form
 from automations.views_intake_fields import (
     carried_inputs,
@@ -53,37 +52,17 @@ def _specs(form: Form) -> list[dict[str, Any]]:
     return specs
 
 
-def _walk_form(form: Form, prefill: dict[str, str]) -> Form:
-    """The form as the walk through its pages sees it with the link's values. Which pages and
-    questions show is worked out from hidden questions' defaults (answers_clean alone takes the
-    link's values), so here a hidden question's default is the value its link gives."""
-    questions = {q.key: q for q in form_questions(form) if q.hidden and q.key in prefill}
-    if not questions:
-        return form
-    fields = []
-    for spec in form.fields:
-        question = questions.get(spec.get("key"))
-        if question is not None:
-            try:
-                value = clean_value(question, prefill[question.key])
-            except QuestionError:
-                value = None  # a bad value in the link: the default stands, as when sent
-            if value is not None:
-                spec = {**spec, "default": value}
-        fields.append(spec)
-    walk = copy.copy(form)
-    walk.fields = fields
-    return walk
-
-
-def _hidden_values(walk: Form, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The values of the hidden questions a `show_if` names, as hidden inputs for the page
-    script's conditions (the server takes them from the link, never from the post). Others are
-    left out of the page: a hidden question's default may be the form owner's business."""
+def _hidden_values(form: Form, prefill: dict[str, str], specs: list[dict[str, Any]]
+                   ) -> list[dict[str, Any]]:
+    """The values of the hidden questions a `show_if` names (the link's, else the default), as
+    hidden inputs for the page script's conditions (the server takes them from the link, never
+    from the post). Others are left out of the page: a hidden question's default may be the
+    form owner's business."""
     named = set().union(*(condition_fields(s["show_if"]) for s in specs if s.get("show_if")))
-    return [{"name": q.key, "value": "" if q.spec.get("default") is None
-             else str(q.spec["default"]), "type": q.type}
-            for q in form_questions(walk) if q.hidden and q.key in named]
+    values = hidden_values(form, prefill)
+    types = {q.key: q.type for q in form_questions(form) if q.hidden}
+    return [{"name": key, "value": "" if values.get(key) is None else str(values[key]),
+             "type": kind} for key, kind in types.items() if key in named]
 
 
 def _messages(value: Any) -> list[str]:
@@ -101,7 +80,6 @@ class FormStep:
     prefill: dict[str, str]
     specs: list[dict[str, Any]]
     page: str
-    walk_form: Form
     raw: dict[str, Any] = field(default_factory=dict)
     action: str = "next"
     stamp: str = ""
@@ -118,9 +96,8 @@ class FormStep:
     def start(cls, form: Form, request: HttpRequest, *, submitter: Membership | None,
               prefill: dict[str, str]) -> FormStep:
         specs = _specs(form)
-        walk = _walk_form(form, prefill)
         step = cls(form=form, submitter=submitter, prefill=prefill, specs=specs,
-                   page=page_path(walk, {})[0], walk_form=walk)
+                   page=page_path(form, {}, prefill=prefill)[0])
         if request.method != "POST":
             return step
         data = request.POST
@@ -148,7 +125,7 @@ class FormStep:
 
     # Where the walk goes.
     def path(self) -> list[str]:
-        return page_path(self.walk_form, self.raw)
+        return page_path(self.form, self.raw, prefill=self.prefill)
 
     def show_page(self, page: str) -> None:
         self.page = page
@@ -169,7 +146,8 @@ class FormStep:
         """Unanswered questions of this page that its answers brought up, unseen when sent."""
         if self.shown_before is None:
             return set()
-        visible = {q["key"] for q in visible_fields(self.walk_form, self.raw, page=self.page)}
+        visible = {q["key"] for q in visible_fields(self.form, self.raw, page=self.page,
+                                                    prefill=self.prefill)}
         return {k for k in visible - self.shown_before if is_empty(self.raw.get(k))}
 
     # Problems.
@@ -236,7 +214,8 @@ def render_step(request: HttpRequest, step: FormStep, *, status: int = 200) -> H
         step.page = path[0]
     page_specs = [s for s in step.specs if s["page"] == step.page]
     page_keys = {s["key"] for s in page_specs}
-    visible = {q["key"] for q in visible_fields(step.walk_form, step.raw, page=step.page)}
+    visible = {q["key"] for q in visible_fields(form, step.raw, page=step.page,
+                                                prefill=step.prefill)}
     shown_answers = {**initial_answers(page_specs), **step.raw}
     questions = []
     for spec in page_specs:
@@ -252,7 +231,7 @@ def render_step(request: HttpRequest, step: FormStep, *, status: int = 200) -> H
                     for m in step.errors.get(EMAIL, [])]
     summary += [{"anchor": "", "message": p} for p in step.problems]
     carried = carried_inputs(step.specs, step.raw, page_keys)
-    carried += _hidden_values(step.walk_form, step.specs)
+    carried += _hidden_values(form, step.prefill, step.specs)
     carried += [{"name": KEPT + key, "value": note} for key, note in step.kept.items()]
     if not last and step.email:
         carried.append({"name": EMAIL, "value": step.email})

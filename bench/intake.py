@@ -28,7 +28,7 @@ import sys
 import time
 from typing import Any
 
-from bench.intake_load import DatabaseCpu, Load, children, cpu_seconds
+from bench.intake_load import DatabaseCpu, Load, LoadAverage, children, cpu_seconds
 from bench.server import ROOT, Server
 
 DATABASE_URL = os.environ.get("BENCH_INTAKE_DATABASE_URL",
@@ -200,6 +200,12 @@ def _own_backend() -> int:
         return cursor.fetchone()[0]
 
 
+def _made(form: Any) -> int:
+    from automations.models import Submission
+
+    return Submission.objects.filter(form=form, status="created").count()
+
+
 def measure(submissions: int, clients: int, *, worker_after: bool, page: bool = False
             ) -> dict[str, Any]:
     _fresh()
@@ -209,29 +215,34 @@ def measure(submissions: int, clients: int, *, worker_after: bool, page: bool = 
     django.setup()
     form = _seed()
     load = Load(0, form.token, submissions, clients, page=page)
+    before_load = os.getloadavg()[0]
     with Server(_collect_static() if page else _env(), workers=2) as server:
         load.port = server.port
         mine = {_own_backend()}
         if worker_after:
-            with DatabaseCpu(DATABASE_URL, mine) as database:
+            with DatabaseCpu(DATABASE_URL, mine) as database, LoadAverage() as machine:
                 before = _cpu(server, None)
                 seconds = load.run()
                 during = _spent(before, _cpu(server, None), database, load.accepted)
+            made_during = 0
             with Worker() as worker:
-                # The queue is full from the start: its start-up counts in the CPU per item.
+                # The queue is full from the start: its start-up counts in the CPU per item
+                # and in the time it takes to drain.
                 drain = _drain(form)
                 per_item = cpu_seconds([worker.proc.pid])
         else:
             with Worker() as worker:
                 worker.wait_ready()
                 ready = cpu_seconds([worker.proc.pid])
-                with DatabaseCpu(DATABASE_URL, mine) as database:
+                with DatabaseCpu(DATABASE_URL, mine) as database, LoadAverage() as machine:
                     before = _cpu(server, worker)
                     seconds = load.run()
                     during = _spent(before, _cpu(server, worker), database, load.accepted)
+                made_during = _made(form)
                 drain = _drain(form)
                 per_item = cpu_seconds([worker.proc.pid]) - ready
     ordered = sorted(load.latencies)
+    left = load.accepted - made_during
     return {
         "submissions": submissions, "clients": clients, "accepted": load.accepted,
         "errors": len(load.errors), "first_errors": load.errors[:3],
@@ -239,8 +250,12 @@ def measure(submissions: int, clients: int, *, worker_after: bool, page: bool = 
         "p50_ms": round(statistics.median(ordered), 1) if ordered else None,
         "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1) if ordered else None,
         "drain_seconds_after_load": round(drain, 2), "worker_during_load": not worker_after,
+        "items_made_during_load": made_during,
+        "drain_items_per_second": round(left / drain, 1) if drain > 0 else None,
         "endpoint": "the form page (HTML post)" if page else "the JSON endpoint",
-        "cpu_ms_per_submission": during, "load_average": os.getloadavg()[0],
+        "cpu_ms_per_submission": during,
+        "load_average": {"before": round(before_load, 2), "during_mean": machine.mean,
+                         "during_max": machine.peak},
         "worker_cpu_ms_per_item": round(per_item * 1000 / max(load.accepted, 1), 2),
         **_tally(form),
     }
@@ -258,12 +273,16 @@ def report(r: dict[str, Any]) -> None:
     for error in r["first_errors"]:
         print(f"    {error}")
     cpu = r["cpu_ms_per_submission"]
+    machine = r["load_average"]
     print("  CPU ms per submission during the load: "
-          + ", ".join(f"{k} {v}" for k, v in cpu.items())
-          + f" (the machine's load average {r['load_average']:.1f} on "
-          f"{os.cpu_count()} cores)")
-    print(f"  worker drained {r['drain_seconds_after_load']} s after the last answer; "
-          f"{r['worker_cpu_ms_per_item']} ms of its CPU per item")
+          + ", ".join(f"{k} {v}" for k, v in cpu.items()))
+    print(f"  the machine's 1-minute load average on {os.cpu_count()} cores: "
+          f"{machine['before']} before, {machine['during_mean']} on average during the load "
+          f"(at most {machine['during_max']})")
+    print(f"  items made during the load {r['items_made_during_load']}; the worker drained the "
+          f"rest {r['drain_seconds_after_load']} s after the last answer "
+          f"({r['drain_items_per_second']} items/s); {r['worker_cpu_ms_per_item']} ms of its "
+          "CPU per item")
     ok = (r["stored"] == r["accepted"] == r["references"] == r["with_item"] == r["items"]
           and r["items_shared"] == 0 and r["failed"] == 0 and r["accepted"] > 0)
     print(f"  stored {r['stored']} (sent and accepted {r['accepted']}), items {r['items']}, "

@@ -168,3 +168,36 @@ class DatabaseCpu:
     @property
     def used(self) -> float:
         return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.seen.items())
+
+
+class LoadAverage:
+    """The machine's 1-minute load average, sampled every second while the block runs: other
+    work on the machine takes its share of the cores, and the figures depend on it."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while True:
+            self.samples.append(os.getloadavg()[0])
+            if self._stop.wait(1.0):
+                return
+
+    def __enter__(self) -> LoadAverage:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+    @property
+    def mean(self) -> float:
+        return round(sum(self.samples) / len(self.samples), 2) if self.samples else 0.0
+
+    @property
+    def peak(self) -> float:
+        return round(max(self.samples), 2) if self.samples else 0.0

@@ -287,6 +287,7 @@ CELERY_TASK_ROUTES = {
     "automations.tasks_hooks.send_webhook": {"queue": _webhooks_queue},
     "automations.tasks_hooks.*": {"queue": _scheduled_queue},
     "automations.tasks_intake.sweep_submissions": {"queue": _scheduled_queue},
+    "automations.tasks_intake.prune_pending_uploads": {"queue": _scheduled_queue},
     "automations.tasks_intake.*": {"queue": _events_queue},
     "automations.tasks_approvals.*": {"queue": _scheduled_queue},
     "workos.activity.*": {"queue": _events_queue},
@@ -332,6 +333,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-intake-submissions": {
         "task": "automations.tasks_intake.sweep_submissions",
         "schedule": 60.0,
+    },
+    # Files kept between the pages of a form that was never sent.
+    "prune-pending-intake-uploads": {
+        "task": "automations.tasks_intake.prune_pending_uploads",
+        "schedule": 24 * 3600.0,
     },
     "prune-automation-records": {
         "task": "automations.tasks_hooks.prune_records",

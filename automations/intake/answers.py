@@ -139,10 +139,19 @@ def _visit(walk: _Walk, page: str, questions: list[Question]) -> None:
 def _hidden(question: Question, prefill: dict[str, Any] | None) -> Any:
     if prefill and question.key in prefill:
         try:
-            return clean_value(question, prefill[question.key])
+            value = clean_value(question, prefill[question.key])
         except QuestionError:
-            pass  # a link's bad value falls back to the default, which the form's owner chose
+            value = None  # a link's bad value falls back to the default, which the owner chose
+        if value is not None:
+            return value
     return question.spec.get("default")
+
+
+def hidden_values(form: Any, prefill: dict[str, Any] | None) -> dict[str, Any]:
+    """The values of the form's hidden questions: the link's (`prefill`) when valid, else
+    their defaults; questions with neither are left out."""
+    values = {q.key: _hidden(q, prefill) for q in form_questions(form) if q.hidden}
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _walk(form: Any, raw: Any, *, strict: set[str] | None, prefill: dict[str, Any] | None,
@@ -171,16 +180,19 @@ def _walk(form: Any, raw: Any, *, strict: set[str] | None, prefill: dict[str, An
     return walk
 
 
-def page_path(form: Any, answers: dict[str, Any]) -> list[str]:
-    """The keys of the pages these answers go through, in order."""
-    return _walk(form, answers, strict=set(), prefill=None).path
+def page_path(form: Any, answers: dict[str, Any], *, prefill: dict[str, Any] | None = None
+              ) -> list[str]:
+    """The keys of the pages these answers go through, in order; hidden questions take their
+    values from `prefill` (the link's), else their defaults, as when the answers are sent."""
+    return _walk(form, answers, strict=set(), prefill=prefill).path
 
 
-def visible_fields(form: Any, answers: dict[str, Any], *, page: str | None = None
-                   ) -> list[dict[str, Any]]:
+def visible_fields(form: Any, answers: dict[str, Any], *, page: str | None = None,
+                   prefill: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The questions to show for these answers (of one page when given), hidden ones left out:
-    each as its definition with `type`, `multiple` and, for choices, `options` resolved."""
-    walk = _walk(form, answers, strict=set(), prefill=None, also=page)
+    each as its definition with `type`, `multiple` and, for choices, `options` resolved.
+    Hidden questions take their values from `prefill`, else their defaults."""
+    walk = _walk(form, answers, strict=set(), prefill=prefill, also=page)
     return [q.public() for p, q in walk.shown if page is None or p == page]
 
 

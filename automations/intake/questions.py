@@ -156,21 +156,35 @@ def question_for(field: dict[str, Any], columns: dict[str, Column]) -> Question:
         raise QuestionError(exc.message) from exc
 
 
+def mapped_column_keys(fields: list[dict[str, Any]] | None) -> list[str]:
+    """Keys of the board columns these questions map to, in order."""
+    return [f["maps_to"][len(VALUES_PREFIX):] for f in fields or []
+            if (f.get("maps_to") or "").startswith(VALUES_PREFIX)]
+
+
+def questions_for(fields: list[dict[str, Any]] | None, columns: dict[str, Column]
+                  ) -> list[Question]:
+    """The questions of a definition against the board's columns by key; a question whose
+    column has gone is left out."""
+    questions = []
+    for field in fields or []:
+        try:
+            questions.append(question_for(field, columns))
+        except QuestionError:
+            continue
+    return questions
+
+
 def form_questions(form: Any) -> list[Question]:
     """The form's questions in order, resolved against its board's columns (read once per
     form instance and definition). A question whose column has gone is left out."""
     cached = getattr(form, "_intake_questions", None)
     if cached is not None and cached[0] is form.fields:
         return cached[1]
-    mapped = any((f.get("maps_to") or "").startswith(VALUES_PREFIX) for f in form.fields or [])
-    columns = ({c.key: c for c in Column.objects.filter(board_id=form.board_id)} if mapped
-               else {})
-    questions = []
-    for field in form.fields or []:
-        try:
-            questions.append(question_for(field, columns))
-        except QuestionError:
-            continue
+    keys = mapped_column_keys(form.fields)
+    columns = ({c.key: c for c in Column.objects.filter(board_id=form.board_id, key__in=keys)}
+               if keys else {})
+    questions = questions_for(form.fields, columns)
     form._intake_questions = (form.fields, questions)
     return questions
 

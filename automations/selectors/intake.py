@@ -31,20 +31,6 @@ STATUS_SALT = "intake.status"
 RAW_KEY = "_raw"
 
 
-def form_by_token(token: str) -> Form:
-    """The live form behind a public link; unknown, archived and deleted-board forms alike
-    are a NotFound."""
-    form = (
-        Form.objects.select_related("board", "workspace")
-        .filter(token=token, archived_at__isnull=True, board__deleted_at__isnull=True)
-        .first()
-        if isinstance(token, str) and 0 < len(token) <= 64 else None
-    )
-    if form is None:
-        raise NotFound("This form does not exist or is no longer available.")
-    return form
-
-
 def form_accepting(form: Form) -> bool:
     """Whether the form takes submissions now: open, and its board can take new items."""
     board = form.board

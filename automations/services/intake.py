@@ -1,18 +1,20 @@
 """Request intake: forms (made by a board's editors or workspace admins) and the submissions
 people send through them.
 
-A submission is stored at once, in one short transaction, with its reference number and files,
-and answered with that reference; the item is made afterwards by a worker
-(`submission_process`, in `automations.services.intake_processing`), so a burst of submissions
-costs each requester one insert, not an item with its rules. The reference comes from the
-form's counter, incremented by an UPDATE inside the transaction: the row stays locked until
-commit, so concurrent submissions get consecutive, unique numbers.
+A submission is stored at once, with its reference number and files, and answered with that
+reference; the item is made afterwards by a worker (`automations.services.intake_batches`), so a
+burst of submissions costs each requester one insert, not an item with its rules. The reference
+comes from the form's counter, incremented by an UPDATE in the same statement as the insert (or
+the same transaction): the form's row stays locked until it commits, so concurrent submissions
+get consecutive, unique numbers. Stored submissions ask for a worker with a flag, not a message
+each (`automations.services.intake_queue`).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
@@ -21,7 +23,7 @@ from django.utils import timezone
 
 from automations.intake.answers import answers_clean, answers_raw
 from automations.intake.definition import definition_clean
-from automations.models import ApprovalFlow, Form, FormAccess, Submission
+from automations.models import ApprovalFlow, Form, FormAccess, Submission, SubmissionStatus
 from automations.selectors.intake import (
     RAW_KEY,
     form_accepting,
@@ -37,6 +39,7 @@ from automations.services.intake_processing import (  # noqa: F401 - one module 
     submissions_retry,
     submissions_stale,
 )
+from automations.services.intake_queue import process_soon
 from boards.columns import ColumnValueError, validate_value
 from boards.models import Board
 from boards.services.access import require_board_role
@@ -217,37 +220,84 @@ def _email(email: Any, submitter: Membership | None, form: Form) -> str:
 
 
 def _next_reference(form: Form) -> str:
-    """The form's next reference. The UPDATE locks the form's row until the caller commits, so
-    concurrent submissions take consecutive numbers; RETURNING reads it in the same statement
-    (PostgreSQL, and SQLite from 3.35)."""
-    if connection.vendor in {"postgresql", "sqlite"}:
+    """The form's next reference (where `_insert` cannot take it in the same statement). The
+    UPDATE locks the form's row until the caller commits, so concurrent submissions take
+    consecutive numbers; RETURNING reads it in the same statement (SQLite from 3.35)."""
+    if connection.vendor == "sqlite":
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {quote(Form._meta.db_table)} SET last_reference = last_reference + 1 "  # noqa: S608 - names from the model
-                "WHERE id = %s RETURNING last_reference", [form.pk])
-            number = cursor.fetchone()[0]
+                "WHERE id = %s RETURNING last_reference, reference_prefix", [form.pk])
+            number, prefix = cursor.fetchone()
     else:
         Form.objects.filter(pk=form.pk).update(last_reference=F("last_reference") + 1)
-        number = Form.objects.filter(pk=form.pk).values_list("last_reference", flat=True).get()
-    return f"{form.reference_prefix or DEFAULT_PREFIX}-{number}"
+        number, prefix = Form.objects.filter(pk=form.pk).values_list(
+            "last_reference", "reference_prefix").get()
+    return f"{prefix or DEFAULT_PREFIX}-{number}"
 
 
-def _queue(submission_id: int) -> None:
-    from automations.tasks_intake import process_submission
+@lru_cache(maxsize=1)
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    form, submission = quote(Form._meta.db_table), quote(Submission._meta.db_table)
+    # Table names come from the models; every value is a parameter.
+    numbered = (f"UPDATE {form} SET last_reference = last_reference + 1 WHERE id = %s "  # noqa: S608
+                "RETURNING last_reference, reference_prefix")
+    return (
+        f"WITH n AS ({numbered}) INSERT INTO {submission} (workspace_id, form_id, reference, "  # noqa: S608
+        "answers, submitter_id, submitter_email, status, error, attempts, created_at) "
+        "SELECT %s, %s, COALESCE(NULLIF(n.reference_prefix, ''), %s) || '-' || "
+        "n.last_reference, %s, %s, %s, %s, '', 0, %s FROM n RETURNING id, reference"
+    )
 
-    # Published once the answer is on its way; the sweep re-queues a submission whose message
-    # never left (the process died first, the broker was down).
-    transaction.on_commit(lambda: after_response(lambda: process_submission.delay(submission_id)))
+
+def _insert(form: Form, answers: dict[str, Any], submitter: Membership | None, address: str
+            ) -> Submission:
+    """Store the submission with the form's next reference. On PostgreSQL one statement takes
+    the number and inserts the row: outside a transaction it commits by itself, holding the
+    form's row only while it runs, in one round trip."""
+    submission = Submission(
+        workspace_id=form.workspace_id, form=form, answers=answers, submitter=submitter,
+        submitter_email=address, status=SubmissionStatus.RECEIVED, created_at=timezone.now())
+    if connection.vendor != "postgresql":
+        submission.reference = _next_reference(form)
+        submission.save(force_insert=True)
+        return submission
+    answers_field = Submission._meta.get_field("answers")
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(), [
+            form.pk, form.workspace_id, form.pk, DEFAULT_PREFIX,
+            answers_field.get_db_prep_value(answers, connection), getattr(submitter, "pk", None),
+            address, SubmissionStatus.RECEIVED.value, submission.created_at])
+        submission.pk, submission.reference = cursor.fetchone()
+    submission._state.adding = False
+    return submission
 
 
-@transaction.atomic
+def _store_files(form: Form, submission: Submission, submitter: Membership | None,
+                 uploads: list[tuple[str, Any]]) -> None:
+    holder = submitter or automation_actor(form.workspace)
+    for key, upload in uploads:
+        attachment_store(actor=holder, target=submission, upload=upload,
+                         verb="intake.file_received", extra={"form": form.pk, "question": key})
+
+
+def _queue() -> None:
+    # Asked once the answer is on its way; the sweep takes up a submission whose request never
+    # left (the process died first, the broker was down).
+    transaction.on_commit(lambda: after_response(process_soon))
+
+
 def submission_create(*, form: Form, answers: dict[str, Any], files: dict[str, list] | None,
                       submitter: Membership | None, email: str,
                       prefill: dict[str, Any] | None = None) -> tuple[Submission, str]:
-    """Store a submission of `form` and queue the making of its item; (submission, status
+    """Store a submission of `form` and ask a worker to make its item; (submission, status
     token). Answers to anything the form does not show are dropped; per-answer problems are one
-    ValidationFailed with `fields` keyed by question key (and `email`)."""
+    ValidationFailed with `fields` keyed by question key (and `email`).
+
+    Atomic: everything before the insert only reads, and the submission is one statement, or
+    (with files, or off PostgreSQL) one transaction with its files and reference."""
     if form.archived_at is not None or form.board.deleted_at is not None:
         raise NotFound("This form does not exist or is no longer available.")
     if not form_accepting(form):
@@ -271,18 +321,15 @@ def submission_create(*, form: Form, answers: dict[str, Any], files: dict[str, l
     if problems:
         raise ValidationFailed(problems[0].message,
                                fields={k: v for p in problems for k, v in p.fields.items()})
-    submission = Submission.objects.create(
-        workspace=form.workspace, form=form, reference=_next_reference(form),
-        answers={**clean, RAW_KEY: answers_raw(form, raw)}, submitter=submitter,
-        submitter_email=address,
-    )
+    stored = {**clean, RAW_KEY: answers_raw(form, raw)}
     uploads = [(key, upload) for key, given in (files or {}).items() if key in clean
                for upload in (given if isinstance(given, list | tuple) else [given])]
-    if uploads:
-        holder = submitter or automation_actor(form.workspace)
-        for key, upload in uploads:
-            attachment_store(actor=holder, target=submission, upload=upload,
-                             verb="intake.file_received",
-                             extra={"form": form.pk, "question": key})
-    _queue(submission.pk)
+    if not uploads and connection.vendor == "postgresql":
+        submission = _insert(form, stored, submitter, address)
+    else:
+        with transaction.atomic():
+            submission = _insert(form, stored, submitter, address)
+            if uploads:
+                _store_files(form, submission, submitter, uploads)
+    _queue()
     return submission, status_token(submission)

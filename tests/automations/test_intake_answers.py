@@ -226,6 +226,35 @@ def test_one_page_is_checked_alone_and_the_whole_path_at_the_end(people, desk):
         answers_clean(form, {}, page="nowhere")
 
 
+def test_the_walk_takes_hidden_questions_from_the_link_or_their_default(people, desk):
+    pages = [
+        {"key": "start", "title": "What", "next": [
+            {"when": {"field": "source", "op": "equals", "value": "kiosk"}, "page": "desk"}],
+         "default_next": "end"},
+        {"key": "desk", "title": "Desk"},
+        {"key": "end", "title": "About you"},
+    ]
+    form = make_form(people.owner, desk.board, [
+        question("source", type="text", page="start", hidden=True, default="web"),
+        question("kind", "values.dropdown", page="start"),
+        question("seat", type="text", page="desk"),
+        question("badge", type="text", page="end",
+                 show_if={"field": "source", "op": "equals", "value": "kiosk"}),
+        question("title", "name", page="end", required=True),
+    ], pages=pages)
+    assert page_path(form, {}) == ["start", "end"]
+    assert page_path(form, {}, prefill={"source": "kiosk"}) == ["start", "desk", "end"]
+    assert page_path(form, {}, prefill={"source": ""}) == ["start", "end"]
+    assert [f["key"] for f in visible_fields(form, {}, page="end")] == ["title"]
+    assert [f["key"] for f in visible_fields(form, {}, page="end",
+                                             prefill={"source": "kiosk"})] == ["badge", "title"]
+    # As when the answers are sent: the link's value, else the default.
+    assert answers_clean(form, {"title": "Chair", "seat": "4B"},
+                         prefill={"source": "kiosk"})["seat"] == "4B"
+    assert "seat" not in answers_clean(form, {"title": "Chair", "seat": "4B"},
+                                       prefill={"source": ""})
+
+
 def _upload(name="report.pdf", content=b"%PDF-1.4 report"):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 

@@ -1,6 +1,6 @@
 """A real Celery worker on Redis and PostgreSQL turns submissions into items: exactly one item
-each, even when a message comes twice, and the sweep recovers a submission whose message was
-never sent."""
+each, even when a message comes twice or a burst is made in batches, with one confirmation each;
+and the sweep recovers a submission whose request for a worker was never sent."""
 
 import datetime as dt
 import os
@@ -8,6 +8,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core import mail
 
 from automations.models import Submission
 from automations.services import intake as intake_services
@@ -76,9 +77,27 @@ def test_a_real_worker_makes_exactly_one_item_per_submission(people, worker):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_burst_is_made_in_batches_with_one_confirmation_each(people, worker):
+    form = _form(people)
+    sent = [submission_create(form=form, answers={"title": f"Burst {n}"}, files=None,
+                              submitter=None, email=f"b{n}@example.com")[0]
+            for n in range(120)]
+
+    def all_confirmed() -> bool:
+        return Submission.objects.filter(form=form, status="created",
+                                         confirmation_sent_at__isnull=False).count() == len(sent)
+
+    assert _wait_for(all_confirmed), "the worker did not make and confirm every item"
+    items = list(Submission.objects.filter(form=form).values_list("item_id", flat=True))
+    assert len(set(items)) == len(sent) == Item.objects.filter(board=form.board).count()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"b{n}@example.com"
+                                                          for n in range(120))
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_sweep_recovers_a_submission_whose_message_was_lost(people, worker, monkeypatch):
     form = _form(people)
-    monkeypatch.setattr(intake_services, "_queue", lambda submission_id: None)
+    monkeypatch.setattr(intake_services, "_queue", lambda: None)  # the request never left
     lost, _ = submission_create(form=form, answers={"title": "Lost"}, files=None,
                                 submitter=None, email="lost@example.com")
     Submission.objects.filter(pk=lost.pk).update(
