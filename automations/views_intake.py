@@ -134,10 +134,13 @@ def _post(request: HttpRequest, step: FormStep) -> HttpResponse:
         step.go_next()
         return render_step(request, step)
     try:
+        # As in the API: the defences are for visitors nobody vouches for; colleagues behind
+        # one office address sending a members' form must not share one per-address limit.
         # Counted per address as the API counts it, so both ways in share one limit.
-        spam_check(form, honeypot=request.POST.get("intake-website", ""),
-                   stamp=request.POST.get("intake-stamp"),
-                   ip=AnonThrottle().get_ident(request) or "")
+        if step.submitter is None:
+            spam_check(form, honeypot=request.POST.get("intake-website", ""),
+                       stamp=request.POST.get("intake-stamp"),
+                       ip=AnonThrottle().get_ident(request) or "")
     except Throttled as exc:
         response = _message(
             request, "Too many requests",

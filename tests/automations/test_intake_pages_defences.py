@@ -152,3 +152,18 @@ def test_too_many_submissions_from_one_address_get_a_page_saying_when_to_retry(c
     assert int(answers[2]["Retry-After"]) > 0
     assert "Too many requests" in answers[2].content.decode()
     assert Submission.objects.count() == 2
+
+
+def test_members_sending_a_members_form_from_one_address_are_not_throttled(client, people,
+                                                                          settings):
+    settings.INTAKE_THROTTLE_PER_MINUTE = 2
+    form = request_form(people.owner, access="members")
+    client.force_login(people.member.user)
+    html = client.get(url(form)).content.decode()
+    html = post_page(client, url(form), html, {"title": "Licence", "kind": "software"}
+                     ).content.decode()
+
+    answers = [send(client, form, html, {"app": f"App {n}"}) for n in range(3)]
+
+    assert [r.status_code for r in answers] == [302, 302, 302]
+    assert Submission.objects.filter(submitter=people.member).count() == 3
