@@ -48,13 +48,16 @@ def test_dragging_items_to_other_days_reschedules_them_and_a_refusal_puts_them_b
     ) + "?date=2026-03-10")
     expect(page.get_by_role("heading", name="March 2026")).to_be_visible()
 
+    page.wait_for_load_state("networkidle")
     entry(page, "Newsletter").drag_to(day(page, "2026-03-12"))
     expect(page.locator("#notices")).to_contain_text("“Newsletter” is now due Thu, Mar 12")
+    # The grid is drawn again after each save: drag the next item once that has happened.
+    expect(entry(page, "Newsletter")).to_have_attribute("data-due", "2026-03-12")
+    page.wait_for_load_state("networkidle")
     # The span is grabbed by its middle day (the 17th) and dropped on the 24th: a week later.
     entry(page, "Spring campaign").drag_to(day(page, "2026-03-24"))
-    expect(page.locator("#notices")).to_contain_text("“Spring campaign” is now")
-    # The grid is drawn again after a save; drag the next item once that has happened, so a
-    # slow machine does not replace the element under the pointer.
+    expect(page.locator("#notices")).to_contain_text("“Spring campaign” is now",
+                                                      timeout=10_000)
     expect(entry(page, "Spring campaign").first).to_have_attribute("data-from", "2026-03-23")
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Video script").drag_to(day(page, "2026-03-05"))
