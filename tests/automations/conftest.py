@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 
 from automations import http
+from workos.celery import app
 
 
 @dataclass
@@ -31,3 +33,18 @@ def receiver(monkeypatch) -> FakeReceiver:
     fake = FakeReceiver()
     monkeypatch.setattr(http, "request", fake)
     return fake
+
+@pytest.fixture
+def worker():
+    """A real Celery worker in a thread, serving every queue (tests marked `worker`)."""
+    import celery.contrib.testing.tasks  # noqa: F401 - registers the ping task
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False,
+                          queues=["default", "events", "scheduled", "webhooks"],
+                          shutdown_timeout=10) as running:
+            yield running
+    finally:
+        app.conf.task_always_eager = previous

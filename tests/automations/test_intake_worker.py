@@ -7,7 +7,6 @@ import os
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from automations.models import Submission
@@ -17,27 +16,11 @@ from automations.tasks_intake import process_submission, sweep_submissions
 from boards.models import Item
 from boards.services import board_create
 from tests.automations.intake_setup import make_form, question
-from workos.celery import app
 
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL for a broker"),
 ]
-
-
-@pytest.fixture
-def worker():
-    import celery.contrib.testing.tasks  # noqa: F401 - registers the ping task
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False,
-                          queues=["default", "events", "scheduled", "webhooks"],
-                          shutdown_timeout=10) as running:
-            yield running
-    finally:
-        app.conf.task_always_eager = previous
 
 
 def _wait_for(check, seconds: float = 60) -> bool:
